@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "CascadeCNN",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cascadecnn", targets: ["cascadecnn"]),
+        .library(name: "HDLGen", targets: ["HDLGen"]),
+        .library(name: "Toolflow", targets: ["Toolflow"]),
+        .library(name: "FixedPoint", targets: ["FixedPoint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+    ],
+    targets: [
+        .target(name: "FixedPoint"),
+        .target(name: "HDLGen", dependencies: ["FixedPoint"]),
+        .target(
+            name: "Toolflow",
+            dependencies: [
+                "HDLGen", "FixedPoint",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
+        .executableTarget(
+            name: "cascadecnn",
+            dependencies: [
+                "Toolflow", "HDLGen", "FixedPoint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "hdlgen-bench", dependencies: ["HDLGen"], path: "Benchmarks/hdlgen-bench"),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+        .testTarget(name: "HDLGenTests", dependencies: ["HDLGen", "FixedPoint"]),
+        .testTarget(name: "ToolflowTests", dependencies: ["Toolflow"]),
+        .testTarget(name: "CLITests", dependencies: ["cascadecnn"]),
+    ]
+)
