@@ -1,0 +1,86 @@
+/// A module after elaboration: a flat netlist of named nets, each driven by one simple
+/// expression over other nets, plus registers and instances. The Verilog emitter prints it.
+public struct ElaboratedModule: Sendable {
+    public let name: String
+    public let summary: String
+    public let ports: [Port]
+    public let nets: [Net]
+    public let assignments: [Assignment]
+    public let registers: [RegisterUpdate]
+    public let instances: [InstanceConnection]
+
+    /// A port; element-array ports carry `count` elements of `elementType`, element 0 lowest.
+    public struct Port: Sendable, Equatable {
+        public enum Direction: String, Sendable { case input, output }
+        public let name: String
+        public let direction: Direction
+        public let type: SignalType
+        public let elementType: SignalType
+        public let count: Int
+        /// An output driven straight from a register, declared `output reg`.
+        public let isRegister: Bool
+        /// Some bits are never read (an input the logic only partly needs).
+        public let hasUnreadBits: Bool
+    }
+
+    /// An internal net: a wire driven by an assignment or instance, or a register.
+    public struct Net: Sendable {
+        public let name: String
+        public let type: SignalType
+        public let isRegister: Bool
+        public let hasUnreadBits: Bool
+    }
+
+    public struct Assignment: Sendable {
+        public let target: String
+        public let value: NetExpression
+    }
+
+    public struct RegisterUpdate: Sendable {
+        public let name: String
+        public let type: SignalType
+        public let reset: Int?
+        public let next: NetOperand
+    }
+
+    public struct InstanceConnection: Sendable {
+        public let module: String
+        public let name: String
+        public let connections: [(port: String, operand: NetOperand)]
+        public let usesClock: Bool
+        public let usesReset: Bool
+    }
+
+    /// Whether the module has a `clk` port (it holds registers, or an instance does).
+    public var usesClock: Bool { ports.contains { $0.name == "clk" } }
+
+    /// The port named `name`.
+    public func port(_ name: String) -> Port? { ports.first { $0.name == name } }
+}
+
+/// A value an expression reads: a net, or a constant of a given type.
+public enum NetOperand: Sendable, Equatable {
+    case net(String, SignalType)
+    case constant(Int, SignalType)
+
+    public var type: SignalType {
+        switch self {
+        case .net(_, let t), .constant(_, let t): return t
+        }
+    }
+}
+
+/// The one operation that drives a net; operands are nets or constants, never expressions,
+/// so that every intermediate width is declared and exact.
+public enum NetExpression: Sendable {
+    case operand(NetOperand)
+    /// Both operands are first extended (each by its own signedness) to `operandType`.
+    case binary(BinaryOperator, NetOperand, NetOperand, operandType: SignalType)
+    case not(NetOperand)
+    case mux(select: NetOperand, whenTrue: NetOperand, whenFalse: NetOperand)
+    case slice(NetOperand, high: Int, low: Int)
+    case concatenation([NetOperand])
+    case extended(NetOperand, width: Int)
+    case dynamicShiftRight(NetOperand, amount: NetOperand)
+}
+

@@ -1,0 +1,59 @@
+/// MM unit: `pes` processing elements share one broadcast activation vector of `maccs`
+/// elements per cycle; each PE has its own `maccs` weights, so a beat computes P dot products.
+///
+/// Ports: `a` (K elements), `w` (P·K elements, PE p's weights at p·K … p·K+K-1), `valid`,
+/// `first`, `last`; `acc` (P accumulators) and `done`. One vector per cycle sustained, with
+/// no bubble between windows. Latency as the PE's: 2 + ceil(log2 K).
+public struct MatrixMultiplyUnit: Module {
+    public let wordlength: Int
+    public let pes: Int
+    public let maccs: Int
+    public let maxWindow: Int
+
+    public init(wordlength: Int, pes: Int, maccs: Int, maxWindow: Int = 4096) throws {
+        try UnitParameterError.check("MM unit", "wordlength", wordlength, in: 2...16)
+        try UnitParameterError.check("MM unit", "pes", pes, in: 1...1024)
+        try UnitParameterError.check("MM unit", "maccs", maccs, in: 1...1024)
+        try UnitParameterError.check("MM unit", "maxWindow", maxWindow, in: 1...(1 << 24))
+        self.wordlength = wordlength
+        self.pes = pes
+        self.maccs = maccs
+        self.maxWindow = maxWindow
+    }
+
+    public var processingElement: ProcessingElement {
+        // The parameters were checked by init; the PE accepts the same ranges.
+        try! ProcessingElement(wordlength: wordlength, maccs: maccs, maxWindow: maxWindow)
+    }
+
+    public var name: String { "mm_w\(wordlength)_p\(pes)_k\(maccs)_n\(maxWindow)" }
+    public var summary: String {
+        "matrix-multiply unit, \(pes) PEs x \(maccs) MACCs at \(wordlength) bits, latency \(latency)"
+    }
+    public var latency: Int { processingElement.latency }
+    public var accumulatorWidth: Int { processingElement.accumulatorWidth }
+
+    public func build(_ m: ModuleBuilder) throws {
+        let a = m.input("a", .sint(wordlength), count: maccs)
+        let w = m.input("w", .sint(wordlength), count: pes * maccs)
+        let valid = m.input("valid", .bool)
+        let first = m.input("first", .bool)
+        let last = m.input("last", .bool)
+
+        var accumulators: [Signal] = []
+        var done: Signal?
+        for p in 0..<pes {
+            let pe = try m.instance(processingElement, name: "pe_\(p)")
+            m.connect(pe.port("a"), toElements: a)
+            m.connect(pe.port("w"), toElements: Array(w[(p * maccs)..<((p + 1) * maccs)]))
+            m.connect(pe.port("valid"), to: valid)
+            m.connect(pe.port("first"), to: first)
+            m.connect(pe.port("last"), to: last)
+            accumulators.append(pe.port("acc"))
+            // Every PE raises `done` in the same cycle; the unit reports PE 0's.
+            if p == 0 { done = pe.port("done") }
+        }
+        m.output("acc", accumulators)
+        m.output("done", done!)
+    }
+}
