@@ -1,0 +1,61 @@
+import Foundation
+
+/// A batch of images with optional labels: the DESIGN.md data format, a folder holding
+/// `inputs.npy` (float32, NCHW) and, optionally, `labels.npy` (int64; int32 accepted).
+public struct Dataset: Sendable {
+    /// The shape of one image, e.g. `[1, 28, 28]`.
+    public var imageShape: [Int]
+    /// All images, one after the other, C order.
+    public var inputs: [Float]
+    public var labels: [Int]?
+
+    public init(imageShape: [Int], inputs: [Float], labels: [Int]? = nil) {
+        precondition(inputs.count % max(imageShape.reduce(1, *), 1) == 0)
+        self.imageShape = imageShape; self.inputs = inputs; self.labels = labels
+    }
+
+    public var imageSize: Int { imageShape.reduce(1, *) }
+    public var count: Int { imageSize == 0 ? 0 : inputs.count / imageSize }
+
+    /// The images `range` as a new data set.
+    public func subset(_ range: Range<Int>) -> Dataset {
+        Dataset(imageShape: imageShape, inputs: Array(inputs[(range.lowerBound * imageSize)..<(range.upperBound * imageSize)]),
+                labels: labels.map { Array($0[range]) })
+    }
+
+    /// Loads the folder at `path`.
+    public static func load(folder path: String) throws(ToolflowError) -> Dataset {
+        let inputsPath = (path as NSString).appendingPathComponent("inputs.npy")
+        let labelsPath = (path as NSString).appendingPathComponent("labels.npy")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .unreadableFile(path: path, reason: "not a folder (expected a folder with inputs.npy and labels.npy)")
+        }
+        let inputs = try NPY.read(path: inputsPath)
+        guard inputs.elementType == .float32 else {
+            throw .malformedArray(path: inputsPath, reason: "dtype \(inputs.elementType.rawValue); inputs must be float32 (<f4)")
+        }
+        guard inputs.shape.count >= 2 else {
+            throw .malformedArray(path: inputsPath, reason: "shape \(inputs.shape); expected a batch of images (N, C, H, W)")
+        }
+        var labels: [Int]?
+        if FileManager.default.fileExists(atPath: labelsPath) {
+            let array = try NPY.read(path: labelsPath)
+            guard array.elementType != .float32 else {
+                throw .malformedArray(path: labelsPath, reason: "dtype <f4; labels must be int64 (<i8) or int32 (<i4)")
+            }
+            guard array.shape == [inputs.shape[0]] else {
+                throw .malformedArray(path: labelsPath, reason: "shape \(array.shape); expected (\(inputs.shape[0]),), one label per image")
+            }
+            labels = array.integers
+        }
+        return Dataset(imageShape: Array(inputs.shape.dropFirst()), inputs: inputs.floats, labels: labels)
+    }
+
+    /// Checks that the images have the network's input shape.
+    public func validate(for network: Network) throws(ToolflowError) {
+        guard imageShape == network.inputShape else {
+            throw .dataMismatch("the data's images have shape \(imageShape) but the model \(network.name) expects \(network.inputShape)")
+        }
+    }
+}
