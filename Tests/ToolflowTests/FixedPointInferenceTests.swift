@@ -1,0 +1,96 @@
+import FixedPoint
+import Foundation
+import Testing
+@testable import Toolflow
+
+@Suite("Fixed-point inference is bit exact")
+struct FixedPointInferenceTests {
+    static let wordlengths = [2, 4, 8, 16]
+    static let cases: [(String, Int)] = (Fixtures.models + ["mnist"]).flatMap { m in wordlengths.map { (m, $0) } }
+
+    static func modelAndData(_ model: String) throws -> (Network, Dataset) {
+        if model == "mnist" { return (try Fixtures.exampleNetwork.get(), try Fixtures.exampleEval.get().subset(0..<12)) }
+        return (try Fixtures.network(model), try Fixtures.inputs(model))
+    }
+
+    @Test("every layer equals the independent per-layer computation", arguments: cases)
+    func matchesReference(_ model: String, _ wordlength: Int) throws {
+        let (network, data) = try Self.modelAndData(model)
+        let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
+        let quantised = try QuantisedNetwork(network: network, quantisation: quantisation)
+        let inference = try FixedPointInference(quantised)
+        let parameters = ReferenceFixedPoint.parameters(network, quantisation)
+        let batch = inference.run(data)
+        for i in 0..<min(data.count, 4) {
+            let image = data.inputs[(i * data.imageSize)..<((i + 1) * data.imageSize)]
+            let words = image.map { quantisation.input.quantize(Double($0)) }
+            let expected = ReferenceFixedPoint.run(network, parameters, input: words, inputFormat: quantisation.input)
+            let actual = inference.layerOutputs(words: words.map { Int32($0) })
+            for (l, layer) in network.layers.enumerated() {
+                #expect(actual[l].map(Int.init) == expected[l], "image \(i), layer \(layer.name) at \(wordlength) bits")
+            }
+            let batchRow = batch.words[(i * network.outputSize)..<((i + 1) * network.outputSize)].map(Int.init)
+            #expect(batchRow == expected.last!)
+        }
+    }
+
+    @Test("the LPU variant uses weights requantised from the HPU's words", arguments: [Rounding.halfUp, .truncate])
+    func lowPrecisionFromHighPrecision(_ rounding: Rounding) throws {
+        let (network, data) = try Self.modelAndData("groups_avgpool_opset13")
+        let high = try RangeCalibration.quantisation(for: network, data: data, wordlength: 8)
+        let low = try RangeCalibration.quantisation(for: network, data: data, wordlength: 4)
+        let hpu = try QuantisedNetwork(network: network, quantisation: high)
+        let lpu = try hpu.derivingLowPrecision(low, rounding: rounding)
+        // The reference derives each word itself from the HPU words.
+        var parameters = ReferenceFixedPoint.parameters(network, high)
+        for (l, p) in parameters.enumerated() {
+            guard var p else { continue }
+            let entry = low.layers.first { $0.name == network.layers[l].name }!
+            p.weights = p.weights.map { entry.weights.requantize($0, fromFractionBits: p.formats.weights.fractionBits, rounding: rounding) }
+            p.bias = p.bias.map { entry.bias.requantize($0, fromFractionBits: p.formats.bias.fractionBits, rounding: rounding) }
+            p.formats = entry
+            parameters[l] = p
+            #expect(lpu.weights[l] == p.weights)
+        }
+        let inference = try FixedPointInference(lpu)
+        for i in 0..<data.count {
+            let words = data.inputs[(i * data.imageSize)..<((i + 1) * data.imageSize)].map { low.input.quantize(Double($0)) }
+            let expected = ReferenceFixedPoint.run(network, parameters, input: words, inputFormat: low.input)
+            #expect(inference.layerOutputs(words: words.map { Int32($0) }).map { $0.map(Int.init) } == expected)
+        }
+    }
+
+    @Test("power-of-two average pooling is a rounding shift")
+    func averagingPowerOfTwo() {
+        for n in [1, 2, 4, 16, 64] {
+            let r = FixedPointAveraging.reciprocal(of: n)
+            for sum in -300...300 {
+                #expect(FixedPointAveraging.average(sum: sum, reciprocal: r, wordlength: 16)
+                        == sum.shiftedRight(by: n.trailingZeroBitCount, rounding: .halfUp).saturated(toWordlength: 16))
+            }
+        }
+    }
+
+    @Test("16-bit accuracy is within 0.5% of float on the example; lower wordlengths reported")
+    func exampleAccuracy() throws {
+        let network = try Fixtures.exampleNetwork.get()
+        let eval = try Fixtures.exampleEval.get(), test = try Fixtures.exampleTest.get()
+        let float = FloatInference(network: network)
+        for data in [eval, test] {
+            let floatAccuracy = float.run(data).accuracy(labels: data.labels!)
+            let q16 = try RangeCalibration.quantisation(for: network, data: eval, wordlength: 16)
+            let fixed = try FixedPointInference(QuantisedNetwork(network: network, quantisation: q16))
+            let fixedAccuracy = fixed.run(data).scores.accuracy(labels: data.labels!)
+            #expect(abs(fixedAccuracy - floatAccuracy) <= 0.005)
+            #expect(floatAccuracy > 0.9)
+        }
+    }
+
+    @Test("the scores of a final softmax sum to one")
+    func softmaxScores() throws {
+        let (network, data) = try Self.modelAndData("strided_bn_opset21")
+        let q = try RangeCalibration.quantisation(for: network, data: data, wordlength: 8)
+        let scores = try FixedPointInference(QuantisedNetwork(network: network, quantisation: q)).run(data).scores
+        for i in 0..<scores.count { #expect(abs(scores.row(i).reduce(0, +) - 1) < 1e-5) }
+    }
+}
