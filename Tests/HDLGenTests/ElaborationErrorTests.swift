@@ -136,6 +136,6 @@ import Testing
             m.when(enable) { m.connect(r, to: d) }
             m.output("q", r)
         })
-        #expect(VerilogEmitter.emit(circuit.top).contains("assign r_next = enable ? d : q;"))
+        #expect(VerilogEmitter.emit(circuit.top).contains("assign q_next = enable ? d : q;"))
     }
 }

@@ -41,8 +41,8 @@ public enum MatrixMultiplyModel {
 
 /// Random and corner-case input streams for the MACC, PE and MM unit.
 public enum MatrixMultiplyStimulus {
-    /// At least `cycles` beats: first the corners (maximal-length windows of the extreme
-    /// products, a one-beat window, back-to-back windows), then random windows of random
+    /// The corners (maximal-length windows of the extreme products, a one-beat window,
+    /// back-to-back windows), then at least `cycles` beats of random windows of random
     /// lengths with random idle gaps (idle beats carry random data that must be ignored).
     public static func beats(wordlength: Int, pes: Int, maccs: Int, maxWindow: Int, cycles: Int,
                              seed: UInt64) -> [MatrixMultiplyBeat] {
@@ -70,7 +70,8 @@ public enum MatrixMultiplyStimulus {
         beats += window(length: maxWindow, { low }, { high })
         beats += window(length: 1, { high }, { high })
         beats += window(length: maxWindow, { high }, { low })
-        while beats.count < cycles {
+        let end = beats.count + cycles
+        while beats.count < end {
             if Int.random(in: 0..<4, using: &random) == 0 {
                 for _ in 0..<Int.random(in: 1...3, using: &random) {
                     beats.append(beat(randomValue, randomValue, valid: false,

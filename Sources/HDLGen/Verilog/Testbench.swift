@@ -117,16 +117,16 @@ public struct Testbench: Sendable {
         out.line("always #5 clk = ~clk;", indent: 1)
         out.line()
         for port in dataInputs {
-            out.line("reg \(VerilogEmitter.declaration(.uint(port.type.width), port.name));", indent: 1)
-            out.line("reg \(VerilogEmitter.declaration(.uint(port.type.width), "stimulus_\(port.name)")) [0:CYCLES-1];",
+            out.line("reg \(vector(port.type.width, port.name));", indent: 1)
+            out.line("reg \(vector(port.type.width, "stimulus_\(port.name)")) [0:CYCLES-1];",
                      indent: 1)
         }
         for port in dut.ports where port.direction == .output {
-            out.line("wire \(VerilogEmitter.declaration(.uint(port.type.width), port.name));", indent: 1)
+            out.line("wire \(vector(port.type.width, port.name));", indent: 1)
         }
         for name in check.ports {
             let port = dut.port(name)!
-            out.line("reg \(VerilogEmitter.declaration(.uint(port.type.width), "expected_\(name)")) [0:BEATS-1];",
+            out.line("reg \(vector(port.type.width, "expected_\(name)")) [0:BEATS-1];",
                      indent: 1)
         }
         if check.cycles != nil { out.line("reg [31:0] expected_cycle [0:BEATS-1];", indent: 1) }
@@ -217,6 +217,9 @@ public struct Testbench: Sendable {
         out.line("`default_nettype wire")
         return out.text
     }
+
+    /// `[w-1:0] name`, a vector even for one bit, so that part-selects are always legal.
+    private func vector(_ width: Int, _ name: String) -> String { "[\(width - 1):0] \(name)" }
 
     private var fireCondition: String {
         check.ready.map { "\(check.valid) === 1'b1 && \($0) === 1'b1" } ?? "\(check.valid) === 1'b1"

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// `cascadecnn generate …` end to end: files written, `make sim` and `make lint` pass,
+/// bad parameters exit with status 2 and leave nothing behind.
+@Suite struct GenerateCommandTests {
+    @Test(arguments: [
+        ["mm-unit", "--wordlength", "4", "--pes", "4", "--maccs", "8"],
+        ["mm-unit", "--wordlength", "16", "--pes", "3", "--maccs", "5", "--max-window", "9"],
+        ["pe", "--wordlength", "6", "--maccs", "7"],
+        ["macc", "--wordlength", "2", "--max-window", "3"],
+    ])
+    func generatedBundleSimulatesAndLints(arguments: [String]) throws {
+        try withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("unit")
+            let run = try CommandLineRun.cascadecnn(["generate"] + arguments + ["--vectors", "150", "--output", output.path])
+            #expect(run.status == 0, "\(run.standardError)")
+            #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("Makefile").path))
+            let sim = try CommandLineRun.run("/usr/bin/env", ["make", "-C", output.path, "sim"])
+            #expect(sim.status == 0, "\(sim.standardOutput)\(sim.standardError)")
+            let closing = sim.standardOutput.split(separator: "\n").last { $0.hasSuffix("failed") }
+            #expect(closing?.hasSuffix(" passed, 0 failed") == true)
+            #expect(closing.flatMap { Int($0.split(separator: " ")[0]) } ?? 0 > 0)
+            let lint = try CommandLineRun.run("/usr/bin/env", ["make", "-C", output.path, "lint"])
+            #expect(lint.status == 0, "\(lint.standardOutput)\(lint.standardError)")
+            #expect(!lint.standardError.contains("%Warning"))
+        }
+    }
+
+    @Test func sameSeedGivesIdenticalFiles() throws {
+        try withTemporaryDirectory { directory in
+            var contents: [[String: Data]] = []
+            for name in ["a", "b"] {
+                let output = directory.appendingPathComponent(name)
+                let run = try CommandLineRun.cascadecnn(["generate", "mm-unit", "--wordlength", "5", "--pes", "2",
+                                                         "--maccs", "3", "--seed", "7", "--output", output.path])
+                #expect(run.status == 0)
+                let files = FileManager.default.enumerator(atPath: output.path)!.compactMap { $0 as? String }.sorted()
+                contents.append(Dictionary(uniqueKeysWithValues: files.compactMap { path in
+                    FileManager.default.contents(atPath: output.appendingPathComponent(path).path).map { (path, $0) }
+                }))
+            }
+            #expect(contents[0] == contents[1])
+            #expect(contents[0].count >= 8)
+        }
+    }
+
+    @Test(arguments: [
+        (["mm-unit", "--wordlength", "17", "--pes", "2", "--maccs", "2"], "wordlength = 17"),
+        (["mm-unit", "--wordlength", "1", "--pes", "2", "--maccs", "2"], "2...16"),
+        (["mm-unit", "--wordlength", "8", "--pes", "0", "--maccs", "2"], "pes = 0"),
+        (["pe", "--wordlength", "8", "--maccs", "2000"], "maccs = 2000"),
+        (["mm-unit", "--wordlength", "8", "--pes", "2"], "--maccs"),
+        (["mm-unit", "--wordlength", "eight", "--pes", "2", "--maccs", "2"], "eight"),
+        (["macc", "--wordlength", "8", "--vectors", "0"], "--vectors 0"),
+    ])
+    func badParametersExitWithStatusTwo(arguments: [String], mention: String) throws {
+        try withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("unit")
+            let run = try CommandLineRun.cascadecnn(["generate"] + arguments + ["--output", output.path])
+            #expect(run.status == 2)
+            #expect(run.standardError.contains(mention), "stderr: \(run.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: output.path))
+        }
+    }
+
+    @Test func helpExplainsEveryCommand() throws {
+        let top = try CommandLineRun.cascadecnn(["--help"])
+        #expect(top.status == 0)
+        #expect(top.standardOutput.contains("generate"))
+        for unit in ["mm-unit", "pe", "macc"] {
+            let help = try CommandLineRun.cascadecnn(["generate", unit, "--help"])
+            #expect(help.status == 0)
+            #expect(help.standardOutput.contains("--wordlength"))
+            #expect(help.standardOutput.contains("--output"))
+        }
+    }
+}
