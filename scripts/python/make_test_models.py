@@ -199,6 +199,14 @@ def main():
         np.save(os.path.join(folder, "outputs.npy"), outputs.astype(np.float32))
         print(f"{b.name}: outputs {outputs.shape}")
 
+    # A model with an op the importer does not support, for the error tests.
+    b = Builder("unsupported_op", 13, 5)
+    h = b.node("Conv", ["image", b.init(b.weights(2, 1, 3, 3))], "conv", kernel_shape=[3, 3])
+    h = b.node("Sigmoid", [h], "gate")
+    h = b.node("Flatten", [h])
+    b.node("Gemm", [h, b.init(b.weights(3, 2 * 6 * 6))], "fc", transB=1)
+    b.save(os.path.join(args.fixtures, "unsupported_op"), "image", [1, 8, 8], 1, 3)
+
     session = ort.InferenceSession(os.path.join(args.example, "model.onnx"), providers=["CPUExecutionProvider"])
     inputs = np.load(os.path.join(args.example, "eval", "inputs.npy"))
     outputs = session.run(None, {"input": inputs})[0]
