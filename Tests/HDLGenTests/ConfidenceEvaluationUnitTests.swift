@@ -85,3 +85,53 @@ import Testing
         #expect(dominant.predicted == 1 && dominant.confident)
     }
 }
+
+/// The documented throughput: with no stalls, one result every `cyclesPerSample` cycles.
+@Suite struct ConfidenceThroughputTests {
+    func lastResultCycle(_ unit: ConfidenceEvaluationUnit, samples: Int) throws -> Int {
+        let format = unit.scoreFormat
+        let bundle = try unit.simulationBundle(
+            samples: ConfidenceStimulus.samples(classes: unit.classes, format: format, count: samples, seed: 2),
+            threshold: 100, stallPercent: 0, seed: 1)
+        let result = try Icarus.simulate(bundle)
+        #expect(result.failed == 0)
+        let line = try #require(result.log.split(separator: "\n").first { $0.contains("the last in cycle") })
+        return try #require(Int(line.split(separator: " ").last!))
+    }
+
+    @Test(arguments: [(10, 16, 1, 2), (10, 4, 2, 5), (100, 16, 1, 2), (100, 4, 3, 10), (1000, 16, 1, 1000)])
+    func oneResultEveryCyclesPerSample(classes: Int, lanes: Int, m: Int, n: Int) throws {
+        let unit = try ConfidenceEvaluationUnit(classes: classes, lanes: lanes, m: m, n: n,
+                                                scoreFormat: FixedPointFormat(wordlength: 8, fractionBits: 4))
+        let spacing = try lastResultCycle(unit, samples: 12) - lastResultCycle(unit, samples: 6)
+        #expect(spacing == 6 * unit.cyclesPerSample)
+    }
+}
+
+/// The default table keeps the fixed-point decision within 0.5% of the float decision.
+@Suite struct ConfidenceAgreementTests {
+    @Test(arguments: ConfidenceAgreement.Spread.allCases)
+    func defaultTableAgreesWithFloat(spread: ConfidenceAgreement.Spread) throws {
+        let classes = spread == .imagenetLike ? 1000 : 10
+        let count = spread == .imagenetLike ? 400 : 4000    // scripts/bench runs the full 10,000
+        for (m, n) in [(1, 2), (2, 5)] {
+            let unit = try ConfidenceEvaluationUnit(classes: classes, lanes: 16, m: m, n: n,
+                                                    scoreFormat: FixedPointFormat(wordlength: 16, fractionBits: 8))
+            let rate = ConfidenceAgreement(unit: unit).disagreement(
+                logits: spread.logits(classes: classes, count: count, seed: 17),
+                thresholds: [0.1, 0.3, 0.5, 0.7, 0.9])
+            #expect(rate < 0.005, "\(spread.rawValue) M=\(m) N=\(n): \(rate * 100)% disagree")
+        }
+    }
+
+    @Test func theMeasureSeesACoarseTable() throws {
+        // A table with a step of 1 in the exponent is far off: the measure must show it.
+        let coarse = try ExponentialTable(resolutionBits: 0, size: 16, fractionBits: 4)
+        let unit = try ConfidenceEvaluationUnit(classes: 10, lanes: 4, m: 1, n: 2,
+                                                scoreFormat: FixedPointFormat(wordlength: 16, fractionBits: 8), table: coarse)
+        let rate = ConfidenceAgreement(unit: unit).disagreement(
+            logits: ConfidenceAgreement.Spread.mnistLike.logits(classes: 10, count: 2000, seed: 1),
+            thresholds: [0.1, 0.3, 0.5, 0.7, 0.9])
+        #expect(rate > 0.01)
+    }
+}

@@ -206,6 +206,8 @@ public struct Testbench: Sendable {
         out.line("integer passed = 0;", indent: 1)
         out.line("integer failed = 0;", indent: 1)
         out.line("integer element;", indent: 1)
+        out.line("integer last_beat_cycle = -1;", indent: 1)
+        out.line("integer end_cycle = -1;", indent: 1)
         out.line()
         out.line("initial begin", indent: 1)
         for port in dataInputs {
@@ -259,6 +261,7 @@ public struct Testbench: Sendable {
         }
         out.line("end", indent: 3)
         out.line("beat = beat + 1;", indent: 3)
+        out.line("last_beat_cycle = cycle - 1;", indent: 3)
         out.line("end", indent: 2)
         if let stream {
             out.line("if (cycle >= 1 && \(stream.valid) === 1'b1 && \(stream.ready) === 1'b1) taken = taken + 1;", indent: 2)
@@ -278,14 +281,17 @@ public struct Testbench: Sendable {
             out.line("\(port.name) <= \(port.name == check.ready ? 1 : 0);", indent: 3)
         }
         out.line("end", indent: 2)
-        out.line("if (cycle == CYCLES + DRAIN) begin", indent: 2)
+        out.line("// Once every expected beat is in (and the stream taken), wait DRAIN cycles for strays.", indent: 2)
+        out.line("if (end_cycle < 0 && beat >= BEATS\(stream != nil ? " && taken == STREAM_BEATS" : "")) end_cycle = cycle + DRAIN;",
+                 indent: 2)
+        out.line("if (cycle == CYCLES + DRAIN || (end_cycle >= 0 && cycle == end_cycle)) begin", indent: 2)
         if stream != nil {
             out.line("if (taken != STREAM_BEATS) begin", indent: 3)
             out.line("$display(\"stream: the unit took %0d of %0d beats\", taken, STREAM_BEATS);", indent: 4)
             out.line("failed = failed + 1;", indent: 4)
             out.line("end", indent: 3)
         }
-        out.line("$display(\"%0d cycles, %0d beats checked\", cycle, beat);", indent: 3)
+        out.line("$display(\"%0d beats checked, the last in cycle %0d\", beat, last_beat_cycle);", indent: 3)
         out.line("if (beat < BEATS) begin", indent: 3)
         out.line("$display(\"missing: %0d of %0d expected beats never came\", BEATS - beat, BEATS);", indent: 4)
         out.line("failed = failed + (BEATS - beat);", indent: 4)
