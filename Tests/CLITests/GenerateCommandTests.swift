@@ -9,6 +9,10 @@ import Testing
         ["mm-unit", "--wordlength", "16", "--pes", "3", "--maccs", "5", "--max-window", "9"],
         ["pe", "--wordlength", "6", "--maccs", "7"],
         ["macc", "--wordlength", "2", "--max-window", "3"],
+        ["truncation-unit", "--high-wordlength", "8", "--low-wordlength", "3", "--lanes", "4"],
+        ["truncation-unit", "--high-wordlength", "16", "--low-wordlength", "6", "--lanes", "2", "--rounding", "truncate"],
+        ["ceu", "--classes", "10", "--lanes", "4", "--m", "2", "--n", "5", "--vectors", "20"],
+        ["ceu", "--classes", "100", "--lanes", "16", "--m", "1", "--n", "100", "--score-format", "Q8.3", "--vectors", "10"],
     ])
     func generatedBundleSimulatesAndLints(arguments: [String]) throws {
         try withTemporaryDirectory { directory in
@@ -53,6 +57,12 @@ import Testing
         (["mm-unit", "--wordlength", "8", "--pes", "2"], "--maccs"),
         (["mm-unit", "--wordlength", "eight", "--pes", "2", "--maccs", "2"], "eight"),
         (["macc", "--wordlength", "8", "--vectors", "0"], "--vectors 0"),
+        (["truncation-unit", "--high-wordlength", "4", "--low-wordlength", "6", "--lanes", "1"], "lowWordlength = 6"),
+        (["truncation-unit", "--high-wordlength", "8", "--low-wordlength", "4", "--lanes", "1", "--rounding", "up"], "up"),
+        (["ceu", "--classes", "10", "--lanes", "4", "--m", "3", "--n", "2"], "n = 2"),
+        (["ceu", "--classes", "1", "--lanes", "4", "--m", "1", "--n", "2"], "classes = 1"),
+        (["ceu", "--classes", "10", "--lanes", "4", "--m", "1", "--n", "2", "--score-format", "Q40.2"], "Q40.2"),
+        (["ceu", "--classes", "10", "--lanes", "4", "--m", "1", "--n", "2", "--threshold", "3"], "--threshold"),
     ])
     func badParametersExitWithStatusTwo(arguments: [String], mention: String) throws {
         try withTemporaryDirectory { directory in
@@ -68,10 +78,10 @@ import Testing
         let top = try CommandLineRun.cascadecnn(["--help"])
         #expect(top.status == 0)
         #expect(top.standardOutput.contains("generate"))
-        for unit in ["mm-unit", "pe", "macc"] {
+        for unit in ["mm-unit", "pe", "macc", "truncation-unit", "ceu"] {
             let help = try CommandLineRun.cascadecnn(["generate", unit, "--help"])
             #expect(help.status == 0)
-            #expect(help.standardOutput.contains("--wordlength"))
+            #expect(help.standardOutput.contains("wordlength") || help.standardOutput.contains("--classes"))
             #expect(help.standardOutput.contains("--output"))
         }
     }

@@ -7,6 +7,8 @@ public struct ElaboratedModule: Sendable {
     public let nets: [Net]
     public let assignments: [Assignment]
     public let registers: [RegisterUpdate]
+    public let memories: [MemoryArray]
+    public let memoryWrites: [MemoryWrite]
     public let instances: [InstanceConnection]
 
     /// A port; element-array ports carry `count` elements of `elementType`, element 0 lowest.
@@ -41,6 +43,22 @@ public struct ElaboratedModule: Sendable {
         public let type: SignalType
         public let reset: Int?
         public let next: NetOperand
+    }
+
+    /// A memory: `depth` words of `type`; a ROM when it has `contents`.
+    public struct MemoryArray: Sendable {
+        public let name: String
+        public let type: SignalType
+        public let depth: Int
+        public let contents: [Int]?
+    }
+
+    /// The write port of a memory, clocked.
+    public struct MemoryWrite: Sendable {
+        public let memory: String
+        public let enable: NetOperand
+        public let address: NetOperand
+        public let data: NetOperand
     }
 
     public struct InstanceConnection: Sendable {
@@ -82,5 +100,6 @@ public enum NetExpression: Sendable {
     case concatenation([NetOperand])
     case extended(NetOperand, width: Int)
     case dynamicShiftRight(NetOperand, amount: NetOperand)
+    case memoryRead(String, address: NetOperand)
 }
 

@@ -18,6 +18,8 @@ struct Lowering {
     private var nets: [(name: String, type: SignalType, isRegister: Bool)] = []
     private var assignments: [ElaboratedModule.Assignment] = []
     private var readBits: [String: [Bool]] = [:]
+    private var memoryWrites: [(memory: MemoryDeclaration, enable: Node, address: Node, data: Node,
+                                location: SourceLocation)] = []
 
     init(builder: ModuleBuilder, summary: String) {
         self.builder = builder
@@ -34,7 +36,7 @@ struct Lowering {
     mutating func run() throws -> ElaboratedModule {
         errors = builder.errors
         var terms: [ObjectIdentifier: Term] = [:]
-        _ = resolve(builder.statements, into: &terms)
+        _ = resolve(builder.statements, into: &terms, under: nil)
         for declaration in builder.declarations where declaration.isDrivable {
             let id = ObjectIdentifier(declaration)
             let name = declaration.declaredName
@@ -62,8 +64,8 @@ struct Lowering {
     // MARK: Resolving connections
 
     /// Folds a statement list into `terms`; returns the targets it connects.
-    private mutating func resolve(_ statements: [Statement], into terms: inout [ObjectIdentifier: Term])
-        -> Set<ObjectIdentifier> {
+    private mutating func resolve(_ statements: [Statement], into terms: inout [ObjectIdentifier: Term],
+                                  under condition: Node?) -> Set<ObjectIdentifier> {
         var direct: [ObjectIdentifier: SourceLocation] = [:]
         var nested: [ObjectIdentifier: SourceLocation] = [:]
         for statement in statements {
@@ -78,11 +80,23 @@ struct Lowering {
                 direct[id] = location
                 driverLocations[id] = driverLocations[id] ?? location
                 terms[id] = .value(value)
-            case .when(let condition, let thenBranch, let elseBranch, let location):
+            case .write(let memory, let address, let data, let location):
+                if let earlier = memoryWrites.first(where: { $0.memory === memory }) {
+                    errors.append(ElaborationError(
+                        "\(memory.name) is written twice (first at \(earlier.location)); a memory has one write port",
+                        at: location))
+                    continue
+                }
+                memoryWrites.append((memory, condition ?? Node(.constant(1), .bool), address, data, location))
+            case .when(let when, let thenBranch, let elseBranch, let location):
                 var thenTerms = terms, elseTerms = terms
-                let touched = resolve(thenBranch, into: &thenTerms).union(resolve(elseBranch, into: &elseTerms))
+                let thenCondition = condition.map { Node(.binary(.and, $0, when), .bool) } ?? when
+                let notWhen = Node(.not(when), .bool)
+                let elseCondition = condition.map { Node(.binary(.and, $0, notWhen), .bool) } ?? notWhen
+                let touched = resolve(thenBranch, into: &thenTerms, under: thenCondition)
+                    .union(resolve(elseBranch, into: &elseTerms, under: elseCondition))
                 for id in touched.sorted(by: { String(describing: $0) < String(describing: $1) }) {
-                    terms[id] = .select(condition, thenTerms[id] ?? .hole, elseTerms[id] ?? .hole, location)
+                    terms[id] = .select(when, thenTerms[id] ?? .hole, elseTerms[id] ?? .hole, location)
                     nested[id] = nested[id] ?? location
                 }
             }
@@ -112,6 +126,7 @@ struct Lowering {
     private mutating func reportInvalidNodes() {
         var seen: Set<ObjectIdentifier> = []
         var stack = builder.declarations.compactMap { drivers[ObjectIdentifier($0)] }
+            + memoryWrites.flatMap { [$0.enable, $0.address, $0.data] }
         while let node = stack.popLast() {
             guard seen.insert(ObjectIdentifier(node)).inserted else { continue }
             if case .invalid(let message) = node.kind {
@@ -173,6 +188,7 @@ struct Lowering {
         for declaration in builder.declarations where !declaration.isInstanceInput {
             usedNames.insert(declaration.declaredName)
         }
+        usedNames.formUnion(builder.memories.map(\.name))
         // An output driven straight from a register becomes that register (`output reg`).
         var registerPorts: Set<ObjectIdentifier> = []
         for port in builder.ports where port.direction == .output {
@@ -246,7 +262,17 @@ struct Lowering {
             }
         }
 
-        let usesClock = !registers.isEmpty || instances.contains(where: \.usesClock)
+        var writes: [ElaboratedModule.MemoryWrite] = []
+        for write in memoryWrites {
+            let (enable, address, data) = (operand(write.enable), operand(write.address), operand(write.data))
+            for value in [enable, address, data] { markRead(value) }
+            writes.append(.init(memory: write.memory.name, enable: enable, address: address, data: data))
+        }
+        let memories = builder.memories.map {
+            ElaboratedModule.MemoryArray(name: $0.name, type: $0.type, depth: $0.depth, contents: $0.contents)
+        }
+
+        let usesClock = !registers.isEmpty || !writes.isEmpty || instances.contains(where: \.usesClock)
         let usesReset = registers.contains { $0.reset != nil } || instances.contains(where: \.usesReset)
         var ports: [ElaboratedModule.Port] = []
         if usesClock { ports.append(.init(name: "clk", direction: .input, type: .bool, elementType: .bool,
@@ -265,7 +291,8 @@ struct Lowering {
                                  hasUnreadBits: hasUnreadBits(net.name, net.type))
         }
         return ElaboratedModule(name: builder.moduleName, summary: summary, ports: ports, nets: declaredNets,
-                                assignments: assignments, registers: registers, instances: instances)
+                                assignments: assignments, registers: registers, memories: memories,
+                                memoryWrites: writes, instances: instances)
     }
 
     private func name(of declaration: Node) -> String {
@@ -278,7 +305,7 @@ struct Lowering {
     }
 
     private mutating func uniqueName(_ base: String) -> String {
-        if usedNames.insert(base).inserted { return base }
+        if !VerilogKeywords.all.contains(base) && usedNames.insert(base).inserted { return base }
         var counter = nameCounters[base, default: 1]
         while !usedNames.insert("\(base)_\(counter)").inserted { counter += 1 }
         nameCounters[base] = counter + 1
@@ -352,6 +379,9 @@ struct Lowering {
         case .dynamicShiftRight(let a, let amount):
             let (x, s) = (operand(a), operand(amount))
             result = emit(node, .dynamicShiftRight(x, amount: s), reading: [(x, nil, nil), (s, nil, nil)])
+        case .memoryRead(let memory, let address):
+            let a = operand(address)
+            result = emit(node, .memoryRead(memory.name, address: a), reading: [(a, nil, nil)])
         }
         lowered[id] = result
         return result
@@ -405,9 +435,9 @@ extension NetExpression {
             case .add: return "sum"
             case .subtract: return "diff"
             case .multiply: return "product"
-            case .and: return "and"
-            case .or: return "or"
-            case .xor: return "xor"
+            case .and: return "both"
+            case .or: return "either"
+            case .xor: return "differ"
             case .equal: return "eq"
             case .notEqual: return "ne"
             case .less: return "lt"
@@ -415,12 +445,13 @@ extension NetExpression {
             case .greater: return "gt"
             case .greaterOrEqual: return "ge"
             }
-        case .not: return "not"
+        case .not: return "inverted"
         case .mux: return "mux"
         case .slice: return "bits"
         case .concatenation: return "cat"
         case .extended: return "ext"
         case .dynamicShiftRight: return "shifted"
+        case .memoryRead(let memory, _): return "\(memory)_word"
         }
     }
 }

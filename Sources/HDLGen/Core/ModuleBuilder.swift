@@ -10,6 +10,7 @@ public final class ModuleBuilder {
     private(set) var ports: [PortRecord] = []
     private(set) var instances: [InstanceRecord] = []
     private(set) var errors: [ElaborationError] = []
+    private(set) var memories: [MemoryDeclaration] = []
     private var scopes: [[Statement]] = [[]]
     private var names: Set<String> = ["clk", "rst"]
 
@@ -165,6 +166,60 @@ public final class ModuleBuilder {
         Signal.select(select, whenTrue, whenFalse, file: file, line: line)
     }
 
+    // MARK: Memories
+
+    /// A memory of `depth` words of `type` (depth a power of two), written on the clock
+    /// with `write` and read with `Memory.read`. Written only through one port.
+    public func memory(_ name: String, _ type: SignalType, depth: Int,
+                       file: StaticString = #fileID, line: UInt = #line) -> Memory {
+        declareMemory(name, type, depth: depth, contents: nil, file: file, line: line)
+    }
+
+    /// A read-only memory holding `contents` (padded with zeros to a power of two).
+    public func rom(_ name: String, _ type: SignalType, contents: [Int],
+                    file: StaticString = #fileID, line: UInt = #line) -> Memory {
+        var depth = 1
+        while depth < contents.count { depth *= 2 }
+        for value in contents where !type.valueRange.contains(value) {
+            record("ROM \(name): \(value) does not fit \(type)", file: file, line: line)
+            break
+        }
+        return declareMemory(name, type, depth: depth, contents: contents + Array(repeating: 0, count: depth - contents.count),
+                             file: file, line: line)
+    }
+
+    /// Writes `data` at `address` of `memory` on the next clock edge; under `when`, only
+    /// where the condition holds.
+    public func write(_ memory: Memory, address: Signal, data: Signal,
+                      file: StaticString = #fileID, line: UInt = #line) {
+        let location = SourceLocation(file: file, line: line)
+        if memory.declaration.contents != nil {
+            record("\(memory.declaration.name) is a ROM and cannot be written", at: location)
+        } else if address.type != .uint(memory.addressWidth) {
+            record("address of \(memory.declaration.name) must be \(SignalType.uint(memory.addressWidth)), not \(address.type)",
+                   at: location)
+        } else if data.type != memory.declaration.type {
+            record("width mismatch: \(memory.declaration.name) holds \(memory.declaration.type) but the data is \(data.type)",
+                   at: location)
+        } else {
+            scopes[scopes.count - 1].append(.write(memory: memory.declaration, address: address.node, data: data.node,
+                                                   location: location))
+        }
+    }
+
+    private func declareMemory(_ name: String, _ type: SignalType, depth: Int, contents: [Int]?,
+                               file: StaticString, line: UInt) -> Memory {
+        let location = SourceLocation(file: file, line: line)
+        claim(name, at: location)
+        if depth < 2 || depth & (depth - 1) != 0 {
+            record("memory \(name) needs a depth that is a power of two and at least 2, not \(depth)", at: location)
+        }
+        let declaration = MemoryDeclaration(name: name, type: type, depth: max(2, depth), contents: contents,
+                                            location: location)
+        memories.append(declaration)
+        return Memory(declaration: declaration, owner: ObjectIdentifier(self))
+    }
+
     // MARK: Hierarchy
 
     /// Instantiates `module`, elaborating it once for all instances with the same parameters.
@@ -247,6 +302,7 @@ struct InstanceRecord {
 /// What a module body says, in order; `when` nests.
 indirect enum Statement {
     case connect(target: Node, value: Node, location: SourceLocation)
+    case write(memory: MemoryDeclaration, address: Node, data: Node, location: SourceLocation)
     case when(condition: Node, then: [Statement], otherwise: [Statement], location: SourceLocation)
 }
 
@@ -276,5 +332,43 @@ public struct Instance {
             Signal(Node(.slice(bus.node, high: (i + 1) * w - 1, low: i * w), declared.elementType,
                         nameHint: "\(name)_\(port)_\(i)"))
         }
+    }
+}
+
+/// A memory of a module: its words, and (for a ROM) their contents.
+final class MemoryDeclaration: Sendable {
+    let name: String
+    let type: SignalType
+    let depth: Int
+    let contents: [Int]?
+    let location: SourceLocation
+
+    init(name: String, type: SignalType, depth: Int, contents: [Int]?, location: SourceLocation) {
+        self.name = name
+        self.type = type
+        self.depth = depth
+        self.contents = contents
+        self.location = location
+    }
+}
+
+/// A memory declared with `ModuleBuilder.memory` or `rom`.
+public struct Memory: Sendable {
+    let declaration: MemoryDeclaration
+    let owner: ObjectIdentifier
+
+    /// Bits of an address: log2 of the depth.
+    public var addressWidth: Int { max(1, Int.bitWidth - 1 - declaration.depth.leadingZeroBitCount) }
+    public var depth: Int { declaration.depth }
+
+    /// The word at `address`, read combinationally; a register on the result (or on the
+    /// address) lets synthesis map the memory to block RAM.
+    public func read(_ address: Signal, file: StaticString = #fileID, line: UInt = #line) -> Signal {
+        guard address.type == .uint(addressWidth) else {
+            return .invalid("address of \(declaration.name) must be \(SignalType.uint(addressWidth)), not \(address.type)",
+                            declaration.type, file: file, line: line)
+        }
+        return Signal(Node(.memoryRead(declaration, address: address.node), declaration.type,
+                           nameHint: "\(declaration.name)_word", owner: owner))
     }
 }

@@ -48,6 +48,9 @@ final class Node: Sendable {
         case extended(Node)
         /// The operand shifted right by a run-time amount (arithmetic when the operand is signed).
         case dynamicShiftRight(Node, amount: Node)
+        /// The word at `address` of a memory, read without a clock (distributed RAM or ROM,
+        /// or block RAM when a register follows).
+        case memoryRead(MemoryDeclaration, address: Node)
         /// A description error found while building; reported at elaboration.
         case invalid(String)
 
@@ -59,6 +62,7 @@ final class Node: Sendable {
             case .mux(let s, let a, let b): return [s, a, b]
             case .concatenation(let parts): return parts
             case .dynamicShiftRight(let a, let s): return [a, s]
+            case .memoryRead(_, let address): return [address]
             }
         }
 
@@ -73,6 +77,7 @@ final class Node: Sendable {
             case .concatenation: return "cat"
             case .extended: return "ext"
             case .dynamicShiftRight: return "shr"
+            case .memoryRead(let memory, _): return memory.name
             case .invalid(let message): return "invalid(\(message))"
             }
         }

@@ -22,15 +22,53 @@ public struct Testbench: Sendable {
         }
     }
 
+    /// Beats offered on a valid/ready input: beat b is held on `ports` with `valid` set, in
+    /// the cycles `offered` allows, until the unit takes it (`valid` and `ready` both set).
+    public struct InputStream: Sendable {
+        public var valid: String
+        public var ready: String
+        public var ports: [String]
+        /// `beats[b][i]` holds the elements of `ports[i]` in beat b.
+        public var beats: [[[Int]]]
+        /// Per cycle, whether the source offers its next beat (random stalls).
+        public var offered: [Bool]
+
+        public init(valid: String, ready: String, ports: [String], beats: [[[Int]]], offered: [Bool]) {
+            self.valid = valid
+            self.ready = ready
+            self.ports = ports
+            self.beats = beats
+            self.offered = offered
+        }
+    }
+
     public let dut: ElaboratedModule
+    public let stream: InputStream?
     /// `stimulus[port][cycle]` holds the elements driven on an input port in that cycle.
     public let stimulus: [String: [[Int]]]
     public let check: OutputCheck
     /// Cycles run after the stimulus ends, for the pipeline to drain.
     public let drainCycles: Int
 
-    public init(dut: ElaboratedModule, stimulus: [String: [[Int]]], check: OutputCheck, drainCycles: Int) throws {
-        for port in dut.ports where port.direction == .input && port.name != "clk" && port.name != "rst" {
+    public init(dut: ElaboratedModule, stimulus: [String: [[Int]]], stream: InputStream? = nil, check: OutputCheck,
+                drainCycles: Int) throws {
+        if let stream {
+            for name in [stream.valid] + stream.ports {
+                guard dut.port(name)?.direction == .input else { throw TestbenchError("\(dut.name) has no input \(name)") }
+            }
+            guard dut.port(stream.ready)?.direction == .output else {
+                throw TestbenchError("\(dut.name) has no output \(stream.ready)")
+            }
+            guard stream.beats.allSatisfy({ $0.count == stream.ports.count }), !stream.beats.isEmpty else {
+                throw TestbenchError("every stream beat needs a value for each stream port")
+            }
+            guard stream.offered.count == stimulus.values.first?.count else {
+                throw TestbenchError("the stream's offers must cover every cycle of the stimulus")
+            }
+        }
+        let streamed = Set(stream.map { [$0.valid] + $0.ports } ?? [])
+        for port in dut.ports where port.direction == .input && port.name != "clk" && port.name != "rst"
+            && !streamed.contains(port.name) {
             guard let values = stimulus[port.name] else {
                 throw TestbenchError("no stimulus for input \(port.name)")
             }
@@ -49,6 +87,7 @@ public struct Testbench: Sendable {
             throw TestbenchError("every expected beat needs a value for each checked port")
         }
         self.dut = dut
+        self.stream = stream
         self.stimulus = stimulus
         self.check = check
         self.drainCycles = drainCycles
@@ -63,6 +102,12 @@ public struct Testbench: Sendable {
         for port in dataInputs {
             files.append(hexFile("stimulus_\(port.name).hex", stimulus[port.name]!, port))
         }
+        if let stream {
+            for (index, name) in stream.ports.enumerated() {
+                files.append(hexFile("stream_\(name).hex", stream.beats.map { $0[index] }, dut.port(name)!))
+            }
+            files.append(SourceFile(name: "stream_offered.hex", contents: stream.offered.map { $0 ? "1\n" : "0\n" }.joined()))
+        }
         for (index, name) in check.ports.enumerated() {
             let port = dut.port(name)!
             files.append(hexFile("expected_\(name).hex", check.beats.map { $0[index] }, port))
@@ -74,8 +119,15 @@ public struct Testbench: Sendable {
         return files
     }
 
+    /// Inputs driven cycle by cycle from `stimulus` (not clock, reset or the stream).
     private var dataInputs: [ElaboratedModule.Port] {
-        dut.ports.filter { $0.direction == .input && $0.name != "clk" && $0.name != "rst" }
+        let streamed = Set(stream.map { [$0.valid] + $0.ports } ?? [])
+        return dut.ports.filter { $0.direction == .input && $0.name != "clk" && $0.name != "rst" && !streamed.contains($0.name) }
+    }
+
+    private var streamInputs: [ElaboratedModule.Port] {
+        guard let stream else { return [] }
+        return ([stream.valid] + stream.ports).map { dut.port($0)! }
     }
 
     private func hexFile(_ name: String, _ rows: [[Int]], _ port: ElaboratedModule.Port) -> SourceFile {
@@ -121,6 +173,15 @@ public struct Testbench: Sendable {
             out.line("reg \(vector(port.type.width, "stimulus_\(port.name)")) [0:CYCLES-1];",
                      indent: 1)
         }
+        if let stream {
+            out.line("localparam integer STREAM_BEATS = \(stream.beats.count);", indent: 1)
+            for port in streamInputs { out.line("reg \(vector(port.type.width, port.name));", indent: 1) }
+            for name in stream.ports {
+                out.line("reg \(vector(dut.port(name)!.type.width, "stream_\(name)")) [0:STREAM_BEATS-1];", indent: 1)
+            }
+            out.line("reg [0:0] stream_offered [0:CYCLES-1];", indent: 1)
+            out.line("integer taken = 0;      // stream beats the unit has accepted", indent: 1)
+        }
         for port in dut.ports where port.direction == .output {
             out.line("wire \(vector(port.type.width, port.name));", indent: 1)
         }
@@ -145,6 +206,8 @@ public struct Testbench: Sendable {
         out.line("integer passed = 0;", indent: 1)
         out.line("integer failed = 0;", indent: 1)
         out.line("integer element;", indent: 1)
+        out.line("integer last_beat_cycle = -1;", indent: 1)
+        out.line("integer end_cycle = -1;", indent: 1)
         out.line()
         out.line("initial begin", indent: 1)
         for port in dataInputs {
@@ -152,11 +215,15 @@ public struct Testbench: Sendable {
         }
         for name in check.ports { out.line("$readmemh(\"expected_\(name).hex\", expected_\(name));", indent: 2) }
         if check.cycles != nil { out.line("$readmemh(\"expected_cycle.hex\", expected_cycle);", indent: 2) }
+        if let stream {
+            for name in stream.ports { out.line("$readmemh(\"stream_\(name).hex\", stream_\(name));", indent: 2) }
+            out.line("$readmemh(\"stream_offered.hex\", stream_offered);", indent: 2)
+        }
         out.line("if ($test$plusargs(\"vcd\")) begin", indent: 2)
         out.line("$dumpfile(\"\(name).vcd\");", indent: 3)
         out.line("$dumpvars(0, \(name));", indent: 3)
         out.line("end", indent: 2)
-        for port in dataInputs { out.line("\(port.name) = 0;", indent: 2) }
+        for port in dataInputs + streamInputs { out.line("\(port.name) = 0;", indent: 2) }
         out.line("end", indent: 1)
         out.line()
         out.line("// At each edge: check the outputs of the cycle that ends, then drive the next cycle.", indent: 1)
@@ -194,7 +261,18 @@ public struct Testbench: Sendable {
         }
         out.line("end", indent: 3)
         out.line("beat = beat + 1;", indent: 3)
+        out.line("last_beat_cycle = cycle - 1;", indent: 3)
         out.line("end", indent: 2)
+        if let stream {
+            out.line("if (cycle >= 1 && \(stream.valid) === 1'b1 && \(stream.ready) === 1'b1) taken = taken + 1;", indent: 2)
+            out.line("if (cycle >= 0 && cycle < CYCLES && stream_offered[cycle] === 1'b1 && taken < STREAM_BEATS) begin",
+                     indent: 2)
+            out.line("\(stream.valid) <= 1'b1;", indent: 3)
+            for name in stream.ports { out.line("\(name) <= stream_\(name)[taken];", indent: 3) }
+            out.line("end else begin", indent: 2)
+            out.line("\(stream.valid) <= 1'b0;", indent: 3)
+            out.line("end", indent: 2)
+        }
         out.line("if (cycle >= 0 && cycle < CYCLES) begin", indent: 2)
         for port in dataInputs { out.line("\(port.name) <= stimulus_\(port.name)[cycle];", indent: 3) }
         out.line("end else if (cycle >= CYCLES) begin", indent: 2)
@@ -203,7 +281,17 @@ public struct Testbench: Sendable {
             out.line("\(port.name) <= \(port.name == check.ready ? 1 : 0);", indent: 3)
         }
         out.line("end", indent: 2)
-        out.line("if (cycle == CYCLES + DRAIN) begin", indent: 2)
+        out.line("// Once every expected beat is in (and the stream taken), wait DRAIN cycles for strays.", indent: 2)
+        out.line("if (end_cycle < 0 && beat >= BEATS\(stream != nil ? " && taken == STREAM_BEATS" : "")) end_cycle = cycle + DRAIN;",
+                 indent: 2)
+        out.line("if (cycle == CYCLES + DRAIN || (end_cycle >= 0 && cycle == end_cycle)) begin", indent: 2)
+        if stream != nil {
+            out.line("if (taken != STREAM_BEATS) begin", indent: 3)
+            out.line("$display(\"stream: the unit took %0d of %0d beats\", taken, STREAM_BEATS);", indent: 4)
+            out.line("failed = failed + 1;", indent: 4)
+            out.line("end", indent: 3)
+        }
+        out.line("$display(\"%0d beats checked, the last in cycle %0d\", beat, last_beat_cycle);", indent: 3)
         out.line("if (beat < BEATS) begin", indent: 3)
         out.line("$display(\"missing: %0d of %0d expected beats never came\", BEATS - beat, BEATS);", indent: 4)
         out.line("failed = failed + (BEATS - beat);", indent: 4)

@@ -35,8 +35,11 @@ public enum VerilogEmitter {
             }
         }
         out.line(");")
-        if !module.nets.isEmpty {
+        if !module.nets.isEmpty || !module.memories.isEmpty {
             out.line()
+            for memory in module.memories {
+                out.line("reg  \(declaration(memory.type, memory.name)) [0:\(memory.depth - 1)];", indent: 1)
+            }
             for net in module.nets {
                 out.unreadBits(net.hasUnreadBits, indent: 1) {
                     $0.line("\(net.isRegister ? "reg " : "wire") \(declaration(net.type, net.name));", indent: 1)
@@ -48,6 +51,23 @@ public enum VerilogEmitter {
             for assignment in module.assignments {
                 out.line("assign \(assignment.target) = \(text(assignment.value));", indent: 1)
             }
+        }
+        for memory in module.memories {
+            guard let contents = memory.contents else { continue }
+            out.line()
+            out.line("initial begin", indent: 1)
+            for (address, value) in contents.enumerated() {
+                out.line("\(memory.name)[\(address)] = \(literal(value, memory.type));", indent: 2)
+            }
+            out.line("end", indent: 1)
+        }
+        for write in module.memoryWrites {
+            out.line()
+            out.line("always @(posedge clk) begin", indent: 1)
+            out.line("if (\(text(write.enable))) begin", indent: 2)
+            out.line("\(write.memory)[\(text(write.address))] <= \(text(write.data));", indent: 3)
+            out.line("end", indent: 2)
+            out.line("end", indent: 1)
         }
         let resettable = module.registers.filter { $0.reset != nil }
         let plain = module.registers.filter { $0.reset == nil }
@@ -155,6 +175,8 @@ public enum VerilogEmitter {
             return text(a, extendedTo: a.type.resized(width))
         case .dynamicShiftRight(let a, let amount):
             return "\(text(a)) \(a.type.isSigned ? ">>>" : ">>") \(text(amount))"
+        case .memoryRead(let memory, let address):
+            return "\(memory)[\(text(address))]"
         }
     }
 }
