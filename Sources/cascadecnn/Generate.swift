@@ -109,7 +109,6 @@ struct GenerateMultiplyAccumulate: ParsableCommand {
     }
 }
 
-extension Rounding: ExpressibleByArgument {}
 
 struct GenerateTruncationUnit: ParsableCommand {
     static let configuration = CommandConfiguration(
