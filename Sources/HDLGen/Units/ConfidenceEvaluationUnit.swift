@@ -46,7 +46,7 @@ public struct ConfidenceEvaluationUnit: Module {
     }
 
     public var name: String {
-        "ceu_c\(classes)_l\(lanes)_m\(m)_n\(n)_q\(scoreFormat.wordlength)_\(scoreFormat.fractionBits)"
+        "ceu_c\(classes)_l\(lanes)_m\(m)_n\(n)_q\(scoreFormat.wordlength)_\(scoreFormat.fractionBits < 0 ? "m\(-scoreFormat.fractionBits)" : "\(scoreFormat.fractionBits)")"
             + "_e\(table.resolutionBits)_\(table.size)_\(table.fractionBits)_t\(thresholdFractionBits)"
     }
     public var summary: String {
