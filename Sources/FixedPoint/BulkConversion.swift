@@ -28,11 +28,20 @@ extension FixedPointFormat {
             for i in words.indices { words[i] = requantize(words[i], fromFractionBits: sourceFractionBits, rounding: rounding) }
             return
         }
-        switch rounding {
-        case .halfUp:
-            for i in words.indices { words[i] = words[i].shiftedRight(by: shift, rounding: .halfUp).saturated(toWordlength: wordlength) }
-        case .truncate:
-            for i in words.indices { words[i] = words[i].shiftedRight(by: shift, rounding: .truncate).saturated(toWordlength: wordlength) }
+        // Words within ±2^61 cannot overflow on the way (the rounding adds less than 2^62), so
+        // the loop can use wrapping arithmetic, which vectorises; others take the checked path.
+        var low = 0, high = 0
+        for word in words { low = Swift.min(low, word); high = Swift.max(high, word) }
+        guard low > -(1 << 61), high < 1 << 61 else {
+            for i in words.indices { words[i] = words[i].shiftedRight(by: shift, rounding: rounding).saturated(toWordlength: wordlength) }
+            return
+        }
+        // The rule of `Int.shiftedRight(by:rounding:)` and `saturated(toWordlength:)`.
+        let half = rounding == .halfUp ? 1 << (shift - 1) : 0
+        let (smallest, largest) = (minimum, maximum)
+        for i in words.indices {
+            let shifted = (words[i] &+ half) &>> shift
+            words[i] = Swift.min(Swift.max(shifted, smallest), largest)
         }
     }
 }

@@ -155,7 +155,7 @@ struct BlockEngine<T: GEMMScalar>: Sendable {
                     if low > 0 { out.update(repeating: 0, count: low) }
                     let source = x + row.base + iy * plan.width
                     if sx == 1 {
-                        (out + low).update(from: source + low, count: high - low)
+                        copy(source + low, to: out + low, count: high - low)
                     } else {
                         for ox in low..<high { out[ox] = source[ox * sx] }
                     }
@@ -164,6 +164,18 @@ struct BlockEngine<T: GEMMScalar>: Sendable {
                 if stride > m { (target + m).update(repeating: 0, count: stride - m) }
             }
         }
+    }
+
+    /// Copies `count` elements with vector loads and stores (short rows: cheaper than a call
+    /// to memmove).
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<T>, to target: UnsafeMutablePointer<T>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<T>.self), as: SIMD8<T>.self)
+            i += 8
+        }
+        while i < count { target[i] = source[i]; i += 1 }
     }
 
     /// The block's FC layer as one GEMM whose rows are the images.
@@ -184,21 +196,44 @@ struct BlockEngine<T: GEMMScalar>: Sendable {
     }
 
     private func maxPool(_ plan: LayerPlan.PoolingPlan, _ x: UnsafeMutablePointer<T>, _ y: UnsafeMutablePointer<T>) {
-        if plan.unpadded {
-            let w = plan.window
+        let w = plan.window
+        if plan.unpadded && w.kernelHeight == 2 && w.kernelWidth == 2 && w.strideY == 2 && w.strideX == 2
+            && w.dilationY == 1 && w.dilationX == 1 {
+            // The common 2×2/2 pooling in two loops the compiler vectorises: the larger of the
+            // two input rows (written over the first, whose values are no longer needed),
+            // then of even and odd columns.
+            let outHeight = plan.outputArea / plan.outputWidth, outWidth = plan.outputWidth
             for c in 0..<plan.channels {
                 let input = x + c * plan.inputArea, output = y + c * plan.outputArea
-                for p in 0..<plan.outputArea {
-                    let origin = input + (p / plan.outputWidth) * w.strideY * plan.width + (p % plan.outputWidth) * w.strideX
-                    var best = origin[0]
+                for oy in 0..<outHeight {
+                    let r0 = input + 2 * oy * plan.width, r1 = r0 + plan.width, out = output + oy * outWidth
+                    for i in 0..<(2 * outWidth) { let v = r1[i]; r0[i] = v > r0[i] ? v : r0[i] }
+                    for ox in 0..<outWidth { let a = r0[2 * ox], b = r0[2 * ox + 1]; out[ox] = b > a ? b : a }
+                }
+            }
+            return
+        }
+        if plan.unpadded {
+            // Tap by tap over whole output rows: no dependency chain from one tap to the next
+            // within a row, so the compares pipeline.
+            let outHeight = plan.outputArea / plan.outputWidth
+            for c in 0..<plan.channels {
+                let input = x + c * plan.inputArea, output = y + c * plan.outputArea
+                for oy in 0..<outHeight {
+                    let out = output + oy * plan.outputWidth, top = input + oy * w.strideY * plan.width
                     for i in 0..<w.kernelHeight {
-                        let line = origin + i * w.dilationY * plan.width
                         for j in 0..<w.kernelWidth {
-                            let v = line[j * w.dilationX]
-                            best = v > best ? v : best
+                            let line = top + i * w.dilationY * plan.width + j * w.dilationX
+                            if i == 0 && j == 0 {
+                                for ox in 0..<plan.outputWidth { out[ox] = line[ox &* w.strideX] }
+                            } else {
+                                for ox in 0..<plan.outputWidth {
+                                    let v = line[ox &* w.strideX]
+                                    out[ox] = v > out[ox] ? v : out[ox]
+                                }
+                            }
                         }
                     }
-                    output[p] = best
                 }
             }
             return
