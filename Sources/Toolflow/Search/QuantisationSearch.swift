@@ -92,7 +92,13 @@ public struct QuantisationSearch: Sendable {
             low.statistics[$0].sensitivity > low.statistics[$1].sensitivity
                 || (low.statistics[$0].sensitivity == low.statistics[$1].sensitivity && $0 < $1)
         }
-        let refined = try refine(from: [Choice(low.quantisation)], order: order, wordlength: low.wordlength) { candidate in
+        // Start from the LPU's own choice, and from weights that keep the HPU's scaling (the
+        // truncation unit then only clips) or drop one bit of it.
+        let own = Choice(low.quantisation)
+        let highWeights = hpu.quantisation.layers.map(\.weights.fractionBits)
+        let starts = [own, Choice(input: own.input, weights: highWeights, outputs: own.outputs),
+                      Choice(input: own.input, weights: highWeights.map { $0 - 1 }, outputs: own.outputs)]
+        let refined = try refine(from: starts, order: order, wordlength: low.wordlength) { candidate in
             try accuracy(of: derive(candidate))
         }
         return (try derive(quantisation(refined.choice, wordlength: low.wordlength)), refined.accuracy)
@@ -100,7 +106,8 @@ public struct QuantisationSearch: Sendable {
 
     /// Coordinate refinement: from the best of `starts`, move each layer's fraction bits
     /// (weights, then outputs; most sensitive layers first, per `order` over the input and
-    /// the layers) one step either way, keeping a move only when accuracy improves.
+    /// the layers) one step either way, keeping a move only when accuracy improves; repeat
+    /// while a sweep improves.
     func refine(from starts: [Choice], order: [Int], wordlength: Int, evaluate: (Quantisation) throws -> Accuracy) rethrows
         -> (choice: Choice, accuracy: Accuracy, evaluations: Int) {
         var evaluations = 0
@@ -114,14 +121,19 @@ public struct QuantisationSearch: Sendable {
             let result = try score(start)
             if result.top1 > best.top1 { (choice, best) = (start, result) }
         }
-        for position in order {
-            for step in [-1, 1] {
-                for part in position == 0 ? [Part.output] : [Part.weights, Part.output] {
-                    let candidate = choice.moving(layer: position - 1, part: part, by: step)
-                    let result = try score(candidate)
-                    if result.top1 > best.top1 { (choice, best) = (candidate, result) }
+        // Sweep until a sweep improves nothing (at most three sweeps).
+        for _ in 0..<3 {
+            let before = choice
+            for position in order {
+                for step in [-1, 1] {
+                    for part in position == 0 ? [Part.output] : [Part.weights, Part.output] {
+                        let candidate = choice.moving(layer: position - 1, part: part, by: step)
+                        let result = try score(candidate)
+                        if result.top1 > best.top1 { (choice, best) = (candidate, result) }
+                    }
                 }
             }
+            if choice == before { break }
         }
         return (choice, best, evaluations)
     }
