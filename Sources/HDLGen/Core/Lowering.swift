@@ -18,6 +18,9 @@ struct Lowering {
     private var nets: [(name: String, type: SignalType, isRegister: Bool)] = []
     private var assignments: [ElaboratedModule.Assignment] = []
     private var readBits: [String: [Bool]] = [:]
+    /// Names of ports and wires, which have declarations of their own.
+    private lazy var selfDeclared: Set<String> = Set(builder.ports.map(\.node.declaredName))
+        .union(builder.declarations.filter { $0.isDrivable && !$0.isRegister && !$0.isInstanceInput }.map(\.declaredName))
     private var memoryWrites: [(memory: MemoryDeclaration, enable: Node, address: Node, data: Node,
                                 location: SourceLocation)] = []
 
@@ -256,10 +259,9 @@ struct Lowering {
                                    usesClock: record.module.port("clk") != nil,
                                    usesReset: record.module.port("rst") != nil))
         }
-        for register in registers where !registerPorts.contains(where: { _ in false }) {
-            if !builder.ports.contains(where: { $0.node.declaredName == register.name }) {
-                nets.append((register.name, register.type, true))
-            }
+        let portNames = Set(builder.ports.map(\.node.declaredName))
+        for register in registers where !portNames.contains(register.name) {
+            nets.append((register.name, register.type, true))
         }
 
         var writes: [ElaboratedModule.MemoryWrite] = []
@@ -398,10 +400,8 @@ struct Lowering {
             name = uniqueName(node.nameHint ?? expression.mnemonic)
             netNames[id] = name
         }
-        if !builder.ports.contains(where: { $0.node.declaredName == name })
-            && !builder.declarations.contains(where: { $0.declaredName == name && !$0.isRegister && $0.isDrivable }) {
-            nets.append((name, node.type, false))
-        }
+        // Ports and wires are declared by their own declarations; everything else here.
+        if !selfDeclared.contains(name) { nets.append((name, node.type, false)) }
         assignments.append(.init(target: name, value: expression))
         return .net(name, node.type)
     }

@@ -194,11 +194,7 @@ public struct Testbench: Sendable {
         out.line()
         var connections = dut.ports.map { ".\($0.name)(\($0.name))" }
         if dut.port("rst") == nil { connections.removeAll { $0 == ".rst(rst)" } }
-        out.line("\(dut.name) dut (", indent: 1)
-        for (index, connection) in connections.enumerated() {
-            out.line(connection + (index == connections.count - 1 ? "" : ","), indent: 2)
-        }
-        out.line(");", indent: 1)
+        out.instance(dut.name, named: "dut", connections: connections)
         out.line()
         out.line("integer edges = 0;      // clock edges since time zero", indent: 1)
         out.line("integer cycle;          // cycle index of the stimulus driven at this edge", indent: 1)

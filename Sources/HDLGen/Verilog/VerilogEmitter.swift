@@ -99,11 +99,7 @@ public enum VerilogEmitter {
             if instance.usesClock { connections.append(".clk(clk)") }
             if instance.usesReset { connections.append(".rst(rst)") }
             connections += instance.connections.map { ".\($0.port)(\(text($0.operand)))" }
-            out.line("\(instance.module) \(instance.name) (", indent: 1)
-            for (index, connection) in connections.enumerated() {
-                out.line(connection + (index == connections.count - 1 ? "" : ","), indent: 2)
-            }
-            out.line(");", indent: 1)
+            out.instance(instance.module, named: instance.name, connections: connections)
         }
         out.line()
         out.line("endmodule")
@@ -211,6 +207,15 @@ struct VerilogWriter {
     mutating func line(_ content: String = "", indent: Int = 0) {
         if !content.isEmpty { text += String(repeating: "    ", count: indent) + content }
         text += "\n"
+    }
+
+    /// `module name (.port(net), …);` with one connection per line.
+    mutating func instance(_ module: String, named name: String, connections: [String]) {
+        line("\(module) \(name) (", indent: 1)
+        for (index, connection) in connections.enumerated() {
+            line(connection + (index == connections.count - 1 ? "" : ","), indent: 2)
+        }
+        line(");", indent: 1)
     }
 
     /// Wraps a declaration whose bits are not all read in a Verilator waiver, and says so.
