@@ -29,6 +29,7 @@ let package = Package(
                 "Toolflow", "HDLGen", "FixedPoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(name: "inference-bench", dependencies: ["Toolflow"], path: "Benchmarks/inference-bench"),
         .executableTarget(name: "hdlgen-bench", dependencies: ["HDLGen"], path: "Benchmarks/hdlgen-bench"),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "HDLGenTests", dependencies: ["HDLGen", "FixedPoint"]),

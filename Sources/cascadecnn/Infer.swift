@@ -32,7 +32,7 @@ struct Infer: ParsableCommand {
     func run() throws {
         do {
             try execute()
-        } catch let error as ToolflowError {
+        } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }

@@ -13,7 +13,7 @@ struct Inspect: ParsableCommand {
     func run() throws {
         do {
             print(try ONNXImporter.importModel(atPath: model).summary, terminator: "")
-        } catch let error as ToolflowError {
+        } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }

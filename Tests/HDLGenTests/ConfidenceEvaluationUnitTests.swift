@@ -105,6 +105,9 @@ import Testing
                                                 scoreFormat: FixedPointFormat(wordlength: 8, fractionBits: 4))
         let spacing = try lastResultCycle(unit, samples: 12) - lastResultCycle(unit, samples: 6)
         #expect(spacing == 6 * unit.cyclesPerSample)
+        // A lone sample's beats arrive in cycles 0 … B-1; its result follows `latency` later.
+        let lone = try lastResultCycle(unit, samples: 1)
+        #expect(lone == unit.beatsPerSample - 1 + unit.latency)
     }
 }
 

@@ -65,10 +65,9 @@ public struct ConfidenceEvaluationUnit: Module {
     var lanesInLastBeat: Int { classes - (beatsPerSample - 1) * lanes }
 
     /// Cycles from a sample's last accepted beat to its result in `out_valid`, when the unit
-    /// is idle and `out_ready` is set: the tree stage, the token, then pass 2 (B reads, the
-    /// block-RAM register, the e register, ⌈log2 lanes⌉ tree levels, the accumulator) and
-    /// the output register.
-    public var latency: Int { 3 + beatsPerSample + 3 + laneLevels + 1 }
+    /// is idle: the tree stage, the token, the start of pass 2, B reads, the RAM register,
+    /// the e register, ⌈log2 lanes⌉ tree levels, the accumulator and the output register.
+    public var latency: Int { beatsPerSample + 6 + laneLevels }
     /// Cycles per sample in steady state with no stalls: pass 2 plus the handover.
     public var cyclesPerSample: Int { max(beatsPerSample, beatsPerSample + 5 + laneLevels) }
 

@@ -63,9 +63,9 @@ private extension Int {
 
 /// Random and corner-case samples for the CEU.
 public enum ConfidenceStimulus {
-    /// Samples of `classes` score words: all equal (ties everywhere), one dominant score,
-    /// two tied leaders, the extremes of the format, then random samples, some with a
-    /// clear winner and some flat.
+    /// `count` samples of `classes` score words: first the corners (all equal, so ties
+    /// everywhere; one dominant score; two tied leaders; the extremes of the format), then
+    /// random samples, some with a clear winner and some flat.
     public static func samples(classes: Int, format: FixedPointFormat, count: Int, seed: UInt64) -> [[Int]] {
         var random = SeededGenerator(seed: seed)
         let low = format.minimum, high = format.maximum
@@ -89,6 +89,6 @@ public enum ConfidenceStimulus {
             }
             samples.append(sample)
         }
-        return samples
+        return Array(samples.prefix(count))
     }
 }

@@ -1,6 +1,6 @@
-/// What float and fixed-point inference precompute for a layer: the im2col gather table of a
-/// convolution (`Convolution.im2colOffsets`, the GEMM mapping) and the window tables of a
-/// pooling (`Pooling.windowTable`). One plan serves both arithmetics.
+/// What float and fixed-point inference precompute for a layer: the im2col row segments of
+/// a convolution (the mapping of `Convolution.im2colOffsets`, as copies of input rows) and
+/// the window tables of a pooling (`Pooling.windowTable`). One plan serves both arithmetics.
 struct LayerPlan: Sendable {
     enum Kind: Sendable {
         case convolution(ConvolutionPlan)
@@ -18,11 +18,20 @@ struct LayerPlan: Sendable {
 
     struct ConvolutionPlan: Sendable {
         var gemm: GEMMShape
-        /// `k·M + m` → input offset within group 0, −1 for padding.
-        var offsets: [Int32]
+        var window: Window2D
+        /// Input height and width, output height and width.
+        var height: Int, width: Int, outputHeight: Int, outputWidth: Int
+        /// Per row `k = (c·kh + i)·kw + j` of `Aᵀ`: the offset of channel `c` plus the kernel
+        /// tap's column offset `j·d_x − p_left`, the tap's row offset `i·d_y − p_top`, and
+        /// the range of output columns whose input column lies inside the image.
+        var rows: [Im2colRow]
         /// Elements of one group's input channels (`C_g·H·W`).
         var groupInputStride: Int
         var relu: Bool
+    }
+
+    struct Im2colRow: Sendable {
+        var base: Int, rowOffset: Int, columns: Range<Int>
     }
 
     struct PoolingPlan: Sendable {
@@ -33,6 +42,10 @@ struct LayerPlan: Sendable {
         var windowArea: Int
         var offsets: [Int32]
         var divisors: [Int32]
+        /// Whether every window lies inside the input (then `window` addresses it directly).
+        var unpadded: Bool
+        var window: Window2D
+        var width: Int, outputWidth: Int
     }
 
     init(_ layer: Layer) {
@@ -40,9 +53,26 @@ struct LayerPlan: Sendable {
         outputSize = layer.outputShape.reduce(1, *)
         switch layer.operation {
         case .convolution(let conv):
+            let (height, width) = (layer.inputShape[1], layer.inputShape[2])
+            let (outHeight, outWidth) = (layer.outputShape[1], layer.outputShape[2])
+            let w = conv.window
+            var rows: [Im2colRow] = []
+            for c in 0..<conv.groupInputChannels {
+                for i in 0..<w.kernelHeight {
+                    for j in 0..<w.kernelWidth {
+                        let shift = j * w.dilationX - w.padLeft
+                        // Output columns ox with 0 ≤ ox·s_x + shift < W.
+                        let low = min(max(0, (-shift + w.strideX - 1) / w.strideX), outWidth)
+                        let high = min(max(low, (width - 1 - shift) / w.strideX + 1), outWidth)
+                        rows.append(Im2colRow(base: c * height * width + shift, rowOffset: i * w.dilationY - w.padTop,
+                                              columns: (width - 1 - shift) < 0 ? low..<low : low..<high))
+                    }
+                }
+            }
             kind = .convolution(ConvolutionPlan(
-                gemm: conv.gemm(inputShape: layer.inputShape), offsets: conv.im2colOffsets(inputShape: layer.inputShape),
-                groupInputStride: conv.groupInputChannels * layer.inputShape[1] * layer.inputShape[2], relu: conv.fusedReLU))
+                gemm: conv.gemm(inputShape: layer.inputShape), window: w, height: height, width: width,
+                outputHeight: outHeight, outputWidth: outWidth, rows: rows,
+                groupInputStride: conv.groupInputChannels * height * width, relu: conv.fusedReLU))
         case .fullyConnected(let fc):
             kind = .fullyConnected(inputs: fc.inputFeatures, outputs: fc.outputFeatures, relu: fc.fusedReLU)
         case .maxPool(let pooling), .averagePool(let pooling):
@@ -50,7 +80,10 @@ struct LayerPlan: Sendable {
             let plan = PoolingPlan(channels: layer.inputShape[0], inputArea: layer.inputShape[1] * layer.inputShape[2],
                                    outputArea: layer.outputShape[1] * layer.outputShape[2],
                                    windowArea: pooling.window.kernelHeight * pooling.window.kernelWidth,
-                                   offsets: table.offsets, divisors: table.divisors)
+                                   offsets: table.offsets, divisors: table.divisors,
+                                   unpadded: !table.offsets.contains(-1) && pooling.window.padBottom == 0 && pooling.window.padRight == 0
+                                       && pooling.window.padTop == 0 && pooling.window.padLeft == 0,
+                                   window: pooling.window, width: layer.inputShape[2], outputWidth: layer.outputShape[2])
             if case .maxPool = layer.operation { kind = .maxPool(plan) } else { kind = .averagePool(plan) }
         case .relu: kind = .relu
         case .reshape: kind = .reshape

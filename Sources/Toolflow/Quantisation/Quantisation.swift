@@ -73,7 +73,7 @@ public struct Quantisation: Codable, Equatable, Sendable {
     }
 
     /// The largest wordlength of weights and activations that inference accepts.
-    public static let wordlengths = 1...24
+    public static let wordlengths = 1...16
     /// The fraction bits accepted (a generous range; the arithmetic stays within 64 bits).
     public static let fractionBits = -32...48
 

@@ -1,0 +1,301 @@
+import FixedPoint
+
+/// Runs a network over blocks of images with element type `T` (`Float` or `Double`): the
+/// one loop nest behind both float and fixed-point inference.
+///
+/// Activations are stored image after image. A CONV layer runs its GEMM per image (`M` =
+/// output positions); an FC layer runs one GEMM for the whole block, the images being the
+/// rows of `A` (`M` = images), as the hardware batches FC layers. In fixed point the values
+/// are integer words held exactly in `T`, and each CONV and FC output goes through
+/// `FixedPointFormat.requantize` (see `FixedPointInference`).
+struct BlockEngine<T: GEMMScalar>: Sendable {
+    /// How a CONV or FC layer turns its exact accumulators into output words.
+    struct Requantization: Sendable {
+        var format: FixedPointFormat
+        var accumulatorFractionBits: Int
+    }
+
+    struct Step: Sendable {
+        var plan: LayerPlan
+        var weights: [T] = []
+        var bias: [T] = []
+        /// Fixed point only: the requantisation of a CONV or FC layer.
+        var requantization: Requantization?
+        /// Fixed point only: `FixedPointAveraging` reciprocals per window, and the wordlength.
+        var averaging: (reciprocals: [Int], wordlength: Int)?
+    }
+
+    static var blockSize: Int { 16 }
+
+    let steps: [Step]
+    let inputSize: Int
+    let outputSize: Int
+    /// Whether a Softmax layer is computed (float) or skipped (fixed point: words are scores).
+    let computesSoftmax: Bool
+    let bufferSize: Int
+    let im2colSize: Int
+
+    init(steps: [Step], inputSize: Int, computesSoftmax: Bool) {
+        self.steps = steps
+        self.inputSize = inputSize
+        self.computesSoftmax = computesSoftmax
+        outputSize = steps.last?.plan.outputSize ?? inputSize
+        bufferSize = max(inputSize, steps.map { max($0.plan.inputSize, $0.plan.outputSize) }.max() ?? 0)
+        var im2col = 0
+        for step in steps {
+            switch step.plan.kind {
+            case .convolution(let c): im2col = max(im2col, c.gemm.k * paddedToLanes(c.gemm.m))
+            case .fullyConnected(let k, let n, _): im2col = max(im2col, max(k, n) * paddedToLanes(Self.blockSize))
+            default: break
+            }
+        }
+        im2colSize = im2col
+    }
+
+    /// Per-worker buffers.
+    final class Scratch {
+        var x: UnsafeMutablePointer<T>, y: UnsafeMutablePointer<T>
+        let a: UnsafeMutablePointer<T>, t: UnsafeMutablePointer<T>
+        let words: UnsafeMutablePointer<Int>
+
+        init(_ engine: BlockEngine) {
+            let activations = BlockEngine.blockSize * engine.bufferSize
+            x = .allocate(capacity: activations); y = .allocate(capacity: activations)
+            a = .allocate(capacity: max(engine.im2colSize, 1)); t = .allocate(capacity: max(engine.im2colSize, 1))
+            words = .allocate(capacity: activations)
+        }
+
+        deinit { x.deallocate(); y.deallocate(); a.deallocate(); t.deallocate(); words.deallocate() }
+    }
+
+    /// Runs the `count ≤ blockSize` images already in `scratch.x`; returns their outputs,
+    /// valid until the next call. `record` sees every layer's output (image-major).
+    func run(count: Int, _ s: Scratch, record: ((UnsafeBufferPointer<T>) -> Void)? = nil) -> UnsafeBufferPointer<T> {
+        precondition(count <= Self.blockSize)
+        for step in steps {
+            let plan = step.plan
+            let (inSize, outSize) = (plan.inputSize, plan.outputSize)
+            var swap = true
+            switch plan.kind {
+            case .convolution(let conv):
+                for b in 0..<count { convolution(conv, step, s.x + b * inSize, s.y + b * outSize, s.a) }
+                finish(step, s.y, count * outSize, relu: conv.relu, s.words)
+            case .fullyConnected(let k, let n, let relu):
+                fullyConnected(k, n, count, step, s)
+                finish(step, s.y, count * n, relu: relu, s.words)
+            case .maxPool(let pool):
+                for b in 0..<count { maxPool(pool, s.x + b * inSize, s.y + b * outSize) }
+            case .averagePool(let pool):
+                for b in 0..<count { averagePool(pool, step.averaging, s.x + b * inSize, s.y + b * outSize) }
+            case .relu:
+                for i in 0..<(count * outSize) { s.x[i] = max(s.x[i], 0) }
+                swap = false
+            case .reshape:
+                swap = false
+            case .softmax:
+                if computesSoftmax {
+                    for b in 0..<count { softmax(s.x + b * outSize, outSize) }
+                }
+                swap = false
+            }
+            if swap { Swift.swap(&s.x, &s.y) }
+            record?(UnsafeBufferPointer(start: s.x, count: count * outSize))
+        }
+        return UnsafeBufferPointer(start: s.x, count: count * outputSize)
+    }
+
+    /// ReLU (float) or requantisation then ReLU (fixed point) of a layer's accumulators.
+    @inline(__always)
+    private func finish(_ step: Step, _ values: UnsafeMutablePointer<T>, _ count: Int, relu: Bool,
+                        _ words: UnsafeMutablePointer<Int>) {
+        guard let r = step.requantization else {
+            if relu { for i in 0..<count { values[i] = max(values[i], 0) } }
+            return
+        }
+        for i in 0..<count { words[i] = values[i].word }    // exact: integers below 2^24 / 2^53
+        r.format.requantize(UnsafeMutableBufferPointer(start: words, count: count), fromFractionBits: r.accumulatorFractionBits)
+        if relu {
+            for i in 0..<count { values[i] = T.fromWord(max(words[i], 0)) }
+        } else {
+            for i in 0..<count { values[i] = T.fromWord(words[i]) }
+        }
+    }
+
+    private func convolution(_ plan: LayerPlan.ConvolutionPlan, _ step: Step, _ x: UnsafeMutablePointer<T>,
+                             _ y: UnsafeMutablePointer<T>, _ a: UnsafeMutablePointer<T>) {
+        let (m, n, k) = (plan.gemm.m, plan.gemm.n, plan.gemm.k)
+        let stride = paddedToLanes(m)
+        step.weights.withUnsafeBufferPointer { w in
+            step.bias.withUnsafeBufferPointer { bias in
+                for g in 0..<plan.gemm.groups {
+                    Self.im2col(plan, x + g * plan.groupInputStride, a, stride: stride)
+                    T.gemm(n: n, k: k, m: m, weights: w.baseAddress! + g * n * k, bias: bias.baseAddress! + g * n,
+                           a: a, aStride: stride, y: y + g * n * m, yStride: m)
+                }
+            }
+        }
+    }
+
+    /// Fills `Aᵀ` (rows of `stride` elements) for one group's input `x`: the mapping of
+    /// `Convolution.im2colOffsets`, copied input row by input row.
+    static func im2col(_ plan: LayerPlan.ConvolutionPlan, _ x: UnsafePointer<T>, _ a: UnsafeMutablePointer<T>, stride: Int) {
+        let (outHeight, outWidth, sy, sx) = (plan.outputHeight, plan.outputWidth, plan.window.strideY, plan.window.strideX)
+        let m = outHeight * outWidth
+        plan.rows.withUnsafeBufferPointer { rows in
+            for (r, row) in rows.enumerated() {
+                let target = a + r * stride
+                for oy in 0..<outHeight {
+                    let out = target + oy * outWidth
+                    let iy = oy * sy + row.rowOffset
+                    guard iy >= 0, iy < plan.height, !row.columns.isEmpty else {
+                        out.update(repeating: 0, count: outWidth)
+                        continue
+                    }
+                    let (low, high) = (row.columns.lowerBound, row.columns.upperBound)
+                    if low > 0 { out.update(repeating: 0, count: low) }
+                    let source = x + row.base + iy * plan.width
+                    if sx == 1 {
+                        copy(source + low, to: out + low, count: high - low)
+                    } else {
+                        for ox in low..<high { out[ox] = source[ox * sx] }
+                    }
+                    if high < outWidth { (out + high).update(repeating: 0, count: outWidth - high) }
+                }
+                if stride > m { (target + m).update(repeating: 0, count: stride - m) }
+            }
+        }
+    }
+
+    /// Copies `count` elements with vector loads and stores (short rows: cheaper than a call
+    /// to memmove).
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<T>, to target: UnsafeMutablePointer<T>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            UnsafeMutableRawPointer(target + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<T>.self), as: SIMD8<T>.self)
+            i += 8
+        }
+        while i < count { target[i] = source[i]; i += 1 }
+    }
+
+    /// The block's FC layer as one GEMM whose rows are the images.
+    private func fullyConnected(_ k: Int, _ n: Int, _ count: Int, _ step: Step, _ s: Scratch) {
+        let stride = paddedToLanes(count)
+        for r in 0..<k {
+            let row = s.a + r * stride
+            for b in 0..<count { row[b] = s.x[b * k + r] }
+            for b in count..<stride { row[b] = 0 }
+        }
+        step.weights.withUnsafeBufferPointer { w in
+            step.bias.withUnsafeBufferPointer { bias in
+                T.gemm(n: n, k: k, m: count, weights: w.baseAddress!, bias: bias.baseAddress!, a: s.a, aStride: stride,
+                     y: s.t, yStride: stride)
+            }
+        }
+        for b in 0..<count { for j in 0..<n { s.y[b * n + j] = s.t[j * stride + b] } }
+    }
+
+    private func maxPool(_ plan: LayerPlan.PoolingPlan, _ x: UnsafeMutablePointer<T>, _ y: UnsafeMutablePointer<T>) {
+        let w = plan.window
+        if plan.unpadded && w.kernelHeight == 2 && w.kernelWidth == 2 && w.strideY == 2 && w.strideX == 2
+            && w.dilationY == 1 && w.dilationX == 1 {
+            // The common 2×2/2 pooling in two loops the compiler vectorises: the larger of the
+            // two input rows (written over the first, whose values are no longer needed),
+            // then of even and odd columns.
+            let outHeight = plan.outputArea / plan.outputWidth, outWidth = plan.outputWidth
+            for c in 0..<plan.channels {
+                let input = x + c * plan.inputArea, output = y + c * plan.outputArea
+                for oy in 0..<outHeight {
+                    let r0 = input + 2 * oy * plan.width, r1 = r0 + plan.width, out = output + oy * outWidth
+                    for i in 0..<(2 * outWidth) { let v = r1[i]; r0[i] = v > r0[i] ? v : r0[i] }
+                    for ox in 0..<outWidth { let a = r0[2 * ox], b = r0[2 * ox + 1]; out[ox] = b > a ? b : a }
+                }
+            }
+            return
+        }
+        if plan.unpadded {
+            // Tap by tap over whole output rows: no dependency chain from one tap to the next
+            // within a row, so the compares pipeline.
+            let outHeight = plan.outputArea / plan.outputWidth
+            for c in 0..<plan.channels {
+                let input = x + c * plan.inputArea, output = y + c * plan.outputArea
+                for oy in 0..<outHeight {
+                    let out = output + oy * plan.outputWidth, top = input + oy * w.strideY * plan.width
+                    for i in 0..<w.kernelHeight {
+                        for j in 0..<w.kernelWidth {
+                            let line = top + i * w.dilationY * plan.width + j * w.dilationX
+                            if i == 0 && j == 0 {
+                                for ox in 0..<plan.outputWidth { out[ox] = line[ox &* w.strideX] }
+                            } else {
+                                for ox in 0..<plan.outputWidth {
+                                    let v = line[ox &* w.strideX]
+                                    out[ox] = v > out[ox] ? v : out[ox]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return
+        }
+        plan.offsets.withUnsafeBufferPointer { offsets in
+            for c in 0..<plan.channels {
+                let input = x + c * plan.inputArea, output = y + c * plan.outputArea
+                for p in 0..<plan.outputArea {
+                    var best = -T.infinity
+                    for i in (p * plan.windowArea)..<((p + 1) * plan.windowArea) where offsets[i] >= 0 {
+                        let v = input[Int(offsets[i])]
+                        best = v > best ? v : best
+                    }
+                    output[p] = best
+                }
+            }
+        }
+    }
+
+    private func averagePool(_ plan: LayerPlan.PoolingPlan, _ averaging: (reciprocals: [Int], wordlength: Int)?,
+                             _ x: UnsafeMutablePointer<T>, _ y: UnsafeMutablePointer<T>) {
+        plan.offsets.withUnsafeBufferPointer { offsets in
+            for c in 0..<plan.channels {
+                let input = x + c * plan.inputArea, output = y + c * plan.outputArea
+                for p in 0..<plan.outputArea {
+                    var sum: T = 0
+                    for i in (p * plan.windowArea)..<((p + 1) * plan.windowArea) where offsets[i] >= 0 {
+                        sum += input[Int(offsets[i])]
+                    }
+                    if let averaging {
+                        // Exact: a sum of words below 2^24 (checked by FixedPointInference).
+                        output[p] = T.fromWord(FixedPointAveraging.average(sum: sum.word, reciprocal: averaging.reciprocals[p],
+                                                                  wordlength: averaging.wordlength))
+                    } else {
+                        output[p] = sum / T(plan.divisors[p])
+                    }
+                }
+            }
+        }
+    }
+
+    private func softmax(_ x: UnsafeMutablePointer<T>, _ count: Int) {
+        var floats = (0..<count).map { Float(x[$0]) }
+        floats.withUnsafeMutableBufferPointer { Toolflow.softmax($0) }
+        for i in 0..<count { x[i] = T(floats[i]) }
+    }
+}
+
+extension BlockEngine {
+    /// Runs `count` images on all cores, `load` filling a block's inputs (image-major) into
+    /// the given pointer, `store` receiving each block's outputs.
+    func forEachBlock(count: Int, load: (Range<Int>, UnsafeMutablePointer<T>) -> Void,
+                      store: (Range<Int>, UnsafeBufferPointer<T>) -> Void) {
+        forEachChunk(of: count) { range in
+            let scratch = Scratch(self)
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let block = start..<min(start + Self.blockSize, range.upperBound)
+                load(block, scratch.x)
+                store(block, run(count: block.count, scratch))
+                start = block.upperBound
+            }
+        }
+    }
+}
