@@ -5,13 +5,7 @@ import Testing
 /// The report rendered from synthetic inputs, as `cascadecnn flow` will fill it.
 @Suite struct ReportTests {
     static func report() throws -> CascadeReport {
-        let explorer = Explorer(device: .zc706)
-        let workload = ExplorerTests.workload
-        let budget = Device.zc706.budget(fraction: 0.1)
         let profile = AccuracyProfile(reference: 0.95, accuracy: [3: 0.40, 4: 0.80, 5: 0.93, 6: 0.945, 8: 0.95])
-        let designs = try explorer.throughputByWordlength([3, 4, 5, 6, 8], workload: workload, budget: budget)
-        let figures = designs.map { CascadeReport.WordlengthFigure(wordlength: $0.engine.wordlength,
-                                                                   accuracy: profile.accuracy[$0.engine.wordlength], design: $0) }
         let thresholds = stride(from: 0.0, through: 1.0, by: 0.1).map {
             CascadeReport.ThresholdFigure(threshold: $0, forwardedFraction: $0 * $0, accuracyLoss: 0.15 * (1 - $0))
         }
@@ -19,10 +13,23 @@ import Testing
             OperatingPoint(tolerance: tolerance, forwardedFraction: 0.5 - 5 * tolerance, hpuWordlength: 8,
                            baselineWordlength: profile.shortestWordlength(within: tolerance)!, threshold: 0.6)
         }
-        let speedUps = try explorer.speedUps(workload: workload, budget: budget, lowWordlength: 4, points: points)
-        return CascadeReport(network: workload.name, device: .zc706, budgetFraction: 0.1, wordlengths: figures,
-                             thresholds: thresholds, speedUps: speedUps, chosenTolerance: 0.01,
-                             notes: CascadeReport.modelNotes(device: .zc706, batch: explorer.batch))
+        return try CascadeReport.explore(workload: ExplorerTests.workload, device: .zc706, budgetFraction: 0.1,
+                                         accuracy: profile, lpuWordlength: 4, operatingPoints: points,
+                                         thresholds: thresholds, chosenTolerance: 0.01)
+    }
+
+    @Test func reportCarriesTheInputsAndTheExploredDesigns() throws {
+        let report = try Self.report()
+        #expect(report.wordlengths.map(\.wordlength) == [3, 4, 5, 6, 8])
+        #expect(report.wordlengths.map(\.accuracy) == [0.40, 0.80, 0.93, 0.945, 0.95])
+        #expect(report.speedUps.map(\.baselineWordlength) == [6, 6, 5, 5])
+        for (figure, f) in zip(report.speedUps, [0.475, 0.45, 0.4, 0.25]) { #expect(abs(figure.forwardedFraction - f) < 1e-12) }
+        for figure in report.wordlengths { #expect(figure.resources.fits(in: report.budget)) }
+        // The baseline is the best single-stage design at its wordlength.
+        for s in report.speedUps {
+            let single = try #require(report.wordlengths.first { $0.wordlength == s.baselineWordlength })
+            #expect(abs(s.baselineThroughput - single.throughput) <= 1e-9 * single.throughput)
+        }
     }
 
     @Test func jsonRoundTripsAndIsDeterministic() throws {

@@ -1,3 +1,6 @@
+import FixedPoint
+import HDLGen
+
 /// The cascade's exploration: the split of the budget between LPU and HPU that maximises
 /// min(T_LPU, T_HPU / f), after the truncation unit and the CEU have taken theirs.
 extension Explorer {
@@ -21,9 +24,9 @@ extension Explorer {
         let sorted = n == classes ? m : n
         var lanes = 1
         while lanes < 64 {
-            let beats = ceilDivide(classes, lanes)
-            let levels = lanes <= 1 ? 0 : Int.bitWidth - (lanes - 1).leadingZeroBitCount
-            if Double(beats + 5 + levels) * imagesPerSecond <= device.clockHz { break }
+            let unit = try? ConfidenceEvaluationUnit(classes: classes, lanes: lanes, m: m, n: n,
+                                                     scoreFormat: FixedPointFormat(wordlength: 16, fractionBits: 8))
+            if Double(unit?.cyclesPerSample ?? 1) * imagesPerSecond <= device.clockHz { break }
             lanes *= 2
         }
         return UnitDesign(description: "gBvSB(M=\(m), N=\(n)) over \(classes) classes, \(lanes) scores per cycle",
