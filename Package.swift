@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(name: "hdlgen-bench", dependencies: ["HDLGen"], path: "Benchmarks/hdlgen-bench"),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "HDLGenTests", dependencies: ["HDLGen", "FixedPoint"]),
-        .testTarget(name: "ToolflowTests", dependencies: ["Toolflow"]),
+        .testTarget(name: "ToolflowTests", dependencies: ["Toolflow"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cascadecnn"]),
     ]
 )

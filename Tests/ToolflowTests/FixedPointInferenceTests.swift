@@ -60,6 +60,13 @@ struct FixedPointInferenceTests {
         }
     }
 
+    @Test("accumulation runs in Float below 2^24 and in Double above", arguments: [(8, false), (16, true)])
+    func accumulatorChoice(_ wordlength: Int, _ double: Bool) throws {
+        let (network, data) = try Self.modelAndData("mnist")
+        let q = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
+        #expect(try FixedPointInference(QuantisedNetwork(network: network, quantisation: q)).accumulatesInDouble == double)
+    }
+
     @Test("power-of-two average pooling is a rounding shift")
     func averagingPowerOfTwo() {
         for n in [1, 2, 4, 16, 64] {

@@ -34,7 +34,7 @@ public struct ConfidenceEvaluationUnit: Module {
         try UnitParameterError.check("CEU", "thresholdFractionBits", thresholdFractionBits, in: 1...16)
         let table = table ?? .standard(scoreFractionBits: scoreFormat.fractionBits)
         try UnitParameterError.check("CEU", "table resolutionBits", table.resolutionBits,
-                                     in: 0...max(0, scoreFormat.fractionBits))
+                                     in: 0...max(0, scoreFormat.fractionBits + 8))
         self.classes = classes
         self.lanes = lanes
         self.m = m
@@ -46,7 +46,7 @@ public struct ConfidenceEvaluationUnit: Module {
     }
 
     public var name: String {
-        "ceu_c\(classes)_l\(lanes)_m\(m)_n\(n)_q\(scoreFormat.wordlength)_\(scoreFormat.fractionBits)"
+        "ceu_c\(classes)_l\(lanes)_m\(m)_n\(n)_q\(scoreFormat.wordlength)_\(scoreFormat.fractionBits < 0 ? "m\(-scoreFormat.fractionBits)" : "\(scoreFormat.fractionBits)")"
             + "_e\(table.resolutionBits)_\(table.size)_\(table.fractionBits)_t\(thresholdFractionBits)"
     }
     public var summary: String {
@@ -165,7 +165,9 @@ public struct ConfidenceEvaluationUnit: Module {
 
         func exponential(of value: Signal, below maximum: Signal) -> Signal {
             let difference = (maximum - value).truncated(to: ws).asUInt
-            let shifted = difference.shiftedRight(by: scoreFormat.fractionBits - table.resolutionBits, rounding: .halfUp)
+            // Scores coarser than the table's step (f_s < r) index it with an exact left shift.
+            let shift = scoreFormat.fractionBits - table.resolutionBits
+            let shifted = shift >= 0 ? difference.shiftedRight(by: shift, rounding: .halfUp) : difference.shiftedLeft(by: -shift)
             let index = shifted.width > table.indexWidth
                 ? mb.mux(shifted > table.size - 1, .constant(table.size - 1, .uint(table.indexWidth)),
                          shifted.truncated(to: table.indexWidth))

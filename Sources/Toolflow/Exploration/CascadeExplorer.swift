@@ -38,7 +38,7 @@ extension Explorer {
     /// that sees the fraction `forwardedFraction` of the images, within `budget`.
     /// The CEU is sized for the LPU's best single-stage throughput (an upper bound).
     public func bestCascade(lowWordlength: Int, highWordlength: Int, forwardedFraction f: Double, workload: Workload,
-                            budget: Resources, m: Int = 1, n: Int = 2) throws -> CascadeDesign {
+                            budget: Resources, m: Int = 1, n: Int = 2) throws -> CascadeArchitecture {
         guard f > 0, f <= 1 else {
             throw ExplorationError.invalidParameter(name: "forwarded fraction", value: "\(f)", allowed: "(0, 1]")
         }
@@ -56,7 +56,7 @@ extension Explorer {
                                                   needed: truncation.resources + ceu.resources, budget: budget)
         }
 
-        var best: CascadeDesign?
+        var best: CascadeArchitecture?
         var lastLPU: Engine?
         for share in Self.lpuShares {
             guard let lpu = try? bestEngine(wordlength: lowWordlength, workload: workload, budget: shared.scaled(by: share),
@@ -73,7 +73,7 @@ extension Explorer {
                 let tH = performance(bandwidthShare: 1 - bandwidth).throughput(workload, engine: hpu.engine)
                 let throughput = min(tL, tH / f)
                 if throughput > (best?.throughput ?? 0) * (1 + 1e-12) {
-                    best = CascadeDesign(
+                    best = CascadeArchitecture(
                         lpu: rescored(lpu, bandwidth: bandwidth, weightWordlength: highWordlength, workload: workload),
                         hpu: rescored(hpu, bandwidth: 1 - bandwidth, weightWordlength: nil, workload: workload),
                         truncationUnit: truncation, confidenceUnit: ceu, forwardedFraction: f,

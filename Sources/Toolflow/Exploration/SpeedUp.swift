@@ -24,7 +24,7 @@ public struct OperatingPoint: Codable, Hashable, Sendable {
 public struct SpeedUp: Codable, Hashable, Sendable {
     public var point: OperatingPoint
     public var lpuWordlength: Int
-    public var cascade: CascadeDesign
+    public var cascade: CascadeArchitecture
     public var baseline: EngineDesign
     /// Cascade throughput / baseline throughput.
     public var speedUp: Double { cascade.throughput / baseline.throughput }

@@ -1,6 +1,6 @@
 /// A two-stage design: the LPU sees every image, the CEU forwards the fraction `f` to the
 /// HPU, and the weight-truncation unit derives the LPU's weights from the HPU's.
-public struct CascadeDesign: Codable, Hashable, Sendable {
+public struct CascadeArchitecture: Codable, Hashable, Sendable {
     public var lpu: EngineDesign
     public var hpu: EngineDesign
     public var truncationUnit: UnitDesign

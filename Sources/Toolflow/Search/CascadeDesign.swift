@@ -1,0 +1,75 @@
+import FixedPoint
+import Foundation
+import HDLGen
+
+/// A finished search: the result, and the LPU's score words on the evaluation set (the
+/// CEU's testbench replays them).
+public struct CascadeRun: Sendable {
+    public let result: CascadeResult
+    public let lpuEvalScores: [Int32]
+
+    /// Tile sizes of both MM units until the DSE sizes them.
+    public static let defaultTiles = (pes: 8, maccs: 16)
+
+    /// Every file of the output folder: the result as JSON, its tables, each unit's
+    /// quantisation, and the RTL of the chosen units with testbenches and Makefiles.
+    public func files() throws -> [(path: String, contents: String)] {
+        let r = result
+        func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) + "\n" }
+        var files: [(path: String, contents: String)] = [
+            ("cascade.json", text(r.json)),
+            ("wordlengths.csv", r.wordlengthTable),
+            ("confidence-scores.csv", r.confidenceTable),
+            ("hpu-quantisation.json", text(r.hpu.quantisation.json)),
+            ("lpu-quantisation.json", text(r.lpu.quantisation.json)),
+        ]
+        var bundles: [(name: String, bundle: SimulationBundle)] = []
+        let provenance = ["cascadecnn flow (seed \(r.seed)): \(r.model), tolerance \(r.tolerance) points"]
+        let tiles = Self.defaultTiles
+        for (name, w) in [("mm-lpu", r.lpu.wordlength), ("mm-hpu", r.hpu.wordlength)] {
+            let unit = try MatrixMultiplyUnit(wordlength: w, pes: tiles.pes, maccs: tiles.maccs)
+            bundles.append((name, try unit.simulationBundle(beats: unit.stimulus(cycles: 256, seed: r.seed), provenance: provenance)))
+        }
+        let truncation = try WeightTruncationUnit(highWordlength: r.hpu.wordlength, lowWordlength: r.lpu.wordlength,
+                                                  lanes: tiles.maccs, rounding: r.weightRounding)
+        bundles.append(("truncation", try truncation.simulationBundle(beats: truncation.stimulus(cycles: 256, seed: r.seed),
+                                                                       provenance: provenance)))
+        let classes = r.classes
+        let ceu = try ConfidenceEvaluationUnit(classes: classes, lanes: min(classes, 16), m: r.ceu.m, n: r.ceu.n,
+                                               scoreFormat: r.ceu.scoreFormat, thresholdFractionBits: r.ceu.thresholdFractionBits)
+        let samples = (0..<min(sampleCount, 64)).map { i in lpuEvalScores[(i * classes)..<((i + 1) * classes)].map(Int.init) }
+        bundles.append(("ceu", try ceu.simulationBundle(samples: samples, threshold: r.ceu.thresholdWord, stallPercent: 20,
+                                                        seed: r.seed, provenance: provenance)))
+        for (name, bundle) in bundles {
+            files += bundle.files.map { ("rtl/\(name)/\($0.path)", $0.contents) }
+        }
+        files.append(("Makefile", makefile(units: bundles.map(\.name))))
+        return files
+    }
+
+    /// Evaluation samples the LPU scored.
+    var sampleCount: Int { lpuEvalScores.count / max(1, result.classes) }
+
+    /// Writes everything into `directory`, replacing it, all or nothing.
+    public func write(to directory: URL) throws {
+        try FileOutput.replaceDirectory(directory, with: try files())
+    }
+
+    private func makefile(units: [String]) -> String {
+        """
+        # The RTL of the cascade chosen by cascadecnn flow: one folder per unit, each with its
+        # self-checking testbench. `make sim` simulates them all under Icarus Verilog,
+        # `make lint` runs verilator --lint-only -Wall on each.
+        UNITS = \(units.map { "rtl/\($0)" }.joined(separator: " "))
+
+        .PHONY: sim lint
+
+        sim:
+        \t@for unit in $(UNITS); do $(MAKE) -s -C $$unit sim || exit 1; done
+
+        lint:
+        \t@for unit in $(UNITS); do $(MAKE) -s -C $$unit lint || exit 1; done
+
+        """
+    }
+}

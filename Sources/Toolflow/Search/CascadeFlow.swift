@@ -1,0 +1,243 @@
+import FixedPoint
+import Foundation
+import HDLGen
+
+/// The CascadeCNN toolflow from a trained model to a tuned cascade: explore every
+/// wordlength, give the HPU the shortest one that meets the tolerance, score each shorter
+/// LPU with weights derived from the HPU's through the truncation function, tune the CEU
+/// for each, and keep the LPU whose cascade is estimated fastest.
+public struct CascadeFlow: Sendable {
+    /// What accuracy the tolerance is measured from.
+    public enum Reference: Sendable, Equatable {
+        case float
+        case wordlength(Int)
+    }
+
+    public struct Configuration: Sendable {
+        public var modelPath: String
+        public var evalPath: String
+        public var testPath: String
+        /// Allowed loss of top-1 accuracy, in percentage points.
+        public var tolerance: Double
+        public var reference: Reference = .wordlength(8)
+        public var wordlengths: ClosedRange<Int> = 2...16
+        /// Fixes the HPU's wordlength (as the paper's 8-bit HPU) instead of choosing it.
+        public var highPrecisionWordlength: Int?
+        public var rounding: Rounding = .halfUp
+        public var thresholdFractionBits = 10
+        /// Relative throughput of one engine at a wordlength, for choosing the LPU; the DSE
+        /// replaces this stand-in (multiplier area growing with the square of the wordlength).
+        public var throughput: @Sendable (Int) -> Double = { 1 / Double($0 * $0) }
+        public var seed: UInt64 = 1
+
+        public init(modelPath: String, evalPath: String, testPath: String, tolerance: Double) {
+            self.modelPath = modelPath
+            self.evalPath = evalPath
+            self.testPath = testPath
+            self.tolerance = tolerance
+        }
+
+        func validate() throws {
+            guard tolerance >= 0, tolerance <= 100, tolerance.isFinite else {
+                throw SearchError.invalidOption("--tolerance \(tolerance) is outside 0...100 (percentage points of top-1 accuracy)")
+            }
+            guard wordlengths.lowerBound >= 2, wordlengths.upperBound <= 16 else {
+                throw SearchError.invalidOption(
+                    "--wordlengths \(wordlengths.lowerBound)...\(wordlengths.upperBound) is outside 2...16")
+            }
+            if case .wordlength(let w) = reference, !(2...16).contains(w) {
+                throw SearchError.invalidOption("--reference \(w) is outside 2...16 bits")
+            }
+            if let w = highPrecisionWordlength, !(3...16).contains(w) {
+                throw SearchError.invalidOption("--hpu-wordlength \(w) is outside 3...16")
+            }
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Runs the whole search; `progress` hears about each long step.
+    public func run(progress: (String) -> Void = { _ in }) throws -> CascadeRun {
+        let config = configuration
+        try config.validate()
+        let network = try ONNXImporter.importModel(atPath: config.modelPath)
+        let eval = try Dataset.load(folder: config.evalPath), test = try Dataset.load(folder: config.testPath)
+        guard let evalLabels = eval.labels else { throw SearchError.unlabelledData(config.evalPath) }
+        guard let testLabels = test.labels else { throw SearchError.unlabelledData(config.testPath) }
+        try test.validate(for: network)
+        let classes = network.outputSize
+        guard classes >= 2 else { throw SearchError.invalidOption("the model has \(classes) output; the CEU needs 2 or more classes") }
+
+        func floatAccuracy(_ data: Dataset, _ labels: [Int]) -> Double {
+            let scores = FloatInference(network: network).run(data)
+            return ClassificationAccuracy.topK(scores.values, classes: classes, labels: labels, k: 1)
+        }
+        let floatSplit = CascadeResult.Split(eval: floatAccuracy(eval, evalLabels), test: floatAccuracy(test, testLabels))
+
+        // 1. Explore every wordlength (and the reference, if outside the range).
+        progress("caching float activations of \(eval.count) evaluation images")
+        let search = try QuantisationSearch(network: network, data: eval)
+        var wanted = Set(config.wordlengths)
+        if case .wordlength(let w) = config.reference { wanted.insert(w) }
+        if let w = config.highPrecisionWordlength { wanted.insert(w) }
+        var explorations: [Int: WordlengthExploration] = [:]
+        for (step, w) in wanted.sorted().enumerated() {
+            let found = try search.explore(wordlength: w)
+            explorations[w] = found
+            progress(String(format: "explored %2d bits (%d/%d): top-1 %.2f%% on eval", w, step + 1, wanted.count,
+                            found.accuracy.top1 * 100))
+        }
+
+        // 2. The HPU: the shortest wordlength that meets the tolerance (or the one asked for).
+        let referenceEval: Double
+        let referenceName: String
+        switch config.reference {
+        case .float: (referenceEval, referenceName) = (floatSplit.eval, "float")
+        case .wordlength(let w): (referenceEval, referenceName) = (explorations[w]!.accuracy.top1, "\(w)-bit")
+        }
+        let target = referenceEval - config.tolerance / 100
+        let explored = config.wordlengths.map { (wordlength: $0, accuracy: explorations[$0]!.accuracy.top1) }
+        let hpuWordlength = try config.highPrecisionWordlength
+            ?? WordlengthSelection.highPrecision(explored, target: target, tolerance: config.tolerance)
+        let hpuQuantised = try QuantisedNetwork(network: network, quantisation: explorations[hpuWordlength]!.quantisation)
+        let hpuInference = try FixedPointInference(hpuQuantised)
+        let hpuEval = hpuInference.run(eval), hpuTest = hpuInference.run(test)
+        let hpuEvalPredictions = ClassificationAccuracy.predictions(hpuEval.words, classes: classes)
+        let hpuTestPredictions = ClassificationAccuracy.predictions(hpuTest.words, classes: classes)
+
+        // 3. Each shorter LPU, derived from the HPU's words; the CEU tuned for it.
+        let lpuWordlengths = config.wordlengths.filter { $0 < hpuWordlength }
+        guard !lpuWordlengths.isEmpty else { throw SearchError.noShorterWordlength(hpu: hpuWordlength) }
+        var candidates: [CascadeResult.Candidate] = []
+        var best: (candidate: CascadeResult.Candidate, quantised: QuantisedNetwork, setting: ConfidenceSetting)?
+        for w in lpuWordlengths {
+            let (lpu, _) = try search.refineDerived(explorations[w]!, from: hpuQuantised, rounding: config.rounding)
+            let result = try FixedPointInference(lpu).run(eval)
+            let predictions = ClassificationAccuracy.predictions(result.words, classes: classes)
+            let accuracy = ClassificationAccuracy.topK(result.words, classes: classes, labels: evalLabels, k: 1)
+            let setting = try ConfidenceTuning.tune(
+                scores: result.words, scoreFormat: result.format, classes: classes, lpuPredictions: predictions,
+                hpuPredictions: hpuEvalPredictions, labels: evalLabels, target: target,
+                thresholdFractionBits: config.thresholdFractionBits)
+            let speedup = setting.map { setting in
+                let (low, high) = (config.throughput(w), config.throughput(hpuWordlength))
+                return 1 / (1 / low + setting.forwardedFraction / high) / high
+            }
+            let candidate = CascadeResult.Candidate(wordlength: w, accuracy: accuracy, ceu: setting, estimatedSpeedup: speedup)
+            candidates.append(candidate)
+            progress(String(format: "LPU %2d bits: top-1 %.2f%% with derived weights; ", w, accuracy * 100)
+                     + (setting.map { String(format: "CEU M=%d N=%d th=%.4f forwards %.1f%%", $0.m, $0.n, $0.threshold,
+                                             $0.forwardedFraction * 100) } ?? "no CEU setting reaches the target"))
+            if let setting, let speedup, speedup > (best?.candidate.estimatedSpeedup ?? -1) {
+                best = (candidate, lpu, setting)
+            }
+        }
+        guard let chosen = best else {
+            let top = explored.max { $0.accuracy < $1.accuracy }!
+            throw SearchError.toleranceUnreachable(tolerance: config.tolerance, target: target, best: top.accuracy,
+                                                   bestWordlength: top.wordlength)
+        }
+
+        // 4. The chosen cascade on the held-out test set, and the confidence scores compared.
+        progress("LPU \(chosen.candidate.wordlength) bits chosen; checking the cascade on \(test.count) test images")
+        let lpuInference = try FixedPointInference(chosen.quantised)
+        let lpuEval = lpuInference.run(eval), lpuTest = lpuInference.run(test)
+        let lpuTestPredictions = ClassificationAccuracy.predictions(lpuTest.words, classes: classes)
+        let onTest = try ConfidenceTuning.evaluate(chosen.setting, scores: lpuTest.words, scoreFormat: lpuTest.format,
+                                                   classes: classes, lpuPredictions: lpuTestPredictions,
+                                                   hpuPredictions: hpuTestPredictions, labels: testLabels)
+        let comparison = try compareScores(lpuEval, hpuPredictions: hpuEvalPredictions, labels: evalLabels,
+                                           classes: classes, reference: referenceEval)
+
+        let referenceTest: Double
+        switch config.reference {
+        case .float: referenceTest = floatSplit.test
+        case .wordlength(let w):
+            let words = try FixedPointInference(QuantisedNetwork(network: network, quantisation: explorations[w]!.quantisation)).run(test).words
+            referenceTest = ClassificationAccuracy.topK(words, classes: classes, labels: testLabels, k: 1)
+        }
+        let result = CascadeResult(
+            model: (config.modelPath as NSString).lastPathComponent,
+            classes: classes,
+            tolerance: config.tolerance, reference: referenceName,
+            referenceAccuracy: .init(eval: referenceEval, test: referenceTest),
+            floatAccuracy: floatSplit,
+            hpu: .init(wordlength: hpuWordlength, quantisation: hpuQuantised.quantisation,
+                       accuracy: .init(eval: ClassificationAccuracy.topK(hpuEval.words, classes: classes, labels: evalLabels, k: 1),
+                                       test: ClassificationAccuracy.topK(hpuTest.words, classes: classes, labels: testLabels, k: 1))),
+            lpu: .init(wordlength: chosen.candidate.wordlength, quantisation: chosen.quantised.quantisation,
+                       accuracy: .init(eval: chosen.candidate.accuracy,
+                                       test: ClassificationAccuracy.topK(lpuTest.words, classes: classes, labels: testLabels, k: 1))),
+            ceu: .init(m: chosen.setting.m, n: chosen.setting.n, threshold: chosen.setting.threshold,
+                       thresholdWord: chosen.setting.thresholdWord, thresholdFractionBits: chosen.setting.thresholdFractionBits,
+                       scoreFormat: lpuEval.format),
+            forwardedFraction: .init(eval: chosen.setting.forwardedFraction, test: onTest.forwarded),
+            cascadeAccuracy: .init(eval: chosen.setting.accuracy, test: onTest.accuracy),
+            weightRounding: config.rounding,
+            wordlengths: config.wordlengths.map { w in
+                let e = explorations[w]!
+                return .init(wordlength: w, top1: e.accuracy.top1, top5: e.accuracy.top5, bitExactEvaluations: e.bitExactEvaluations)
+            },
+            lpuCandidates: candidates,
+            confidenceScores: comparison,
+            seed: config.seed)
+        return CascadeRun(result: result, lpuEvalScores: lpuEval.words)
+    }
+
+    /// The forwarded fraction each confidence score needs for each tolerance of a sweep (and
+    /// the user's), forwarding the least confident LPU answers first.
+    func compareScores(_ lpu: FixedPointResult, hpuPredictions: [Int], labels: [Int], classes: Int,
+                       reference: Double) throws -> [CascadeResult.ScoreComparison] {
+        let tolerances = Array(Set([0.5, 1, 2, 5, configuration.tolerance])).sorted()
+        let predictions = ClassificationAccuracy.predictions(lpu.words, classes: classes)
+        let lpuCorrect = zip(predictions, labels).map { $0 == $1 }
+        let hpuCorrect = zip(hpuPredictions, labels).map { $0 == $1 }
+        let probabilities = labels.indices.map { i in
+            ConfidenceScore.softmax(lpu.words[(i * classes)..<((i + 1) * classes)].map { lpu.format.realValue(of: Int($0)) })
+        }
+        return ConfidenceMeasure.allCases.map { measure in
+            let pairs = measure == .gBvSB ? ConfidenceTuning.candidatePairs(classes: classes) : [(m: 1, n: 2)]
+            let fractions: [Double?] = tolerances.map { tolerance in
+                pairs.compactMap { pair in
+                    ConfidenceMeasure.forwardedFraction(confidence: probabilities.map { measure.score($0, m: pair.m, n: pair.n) },
+                                                        lpuCorrect: lpuCorrect, hpuCorrect: hpuCorrect,
+                                                        target: reference - tolerance / 100)
+                }.min()
+            }
+            return .init(measure: measure.rawValue, tolerances: tolerances, forwardedFractions: fractions)
+        }
+    }
+}
+
+/// The choices of wordlength, as plain functions of accuracy tables.
+public enum WordlengthSelection {
+    /// The shortest wordlength whose accuracy reaches `target`.
+    public static func highPrecision(_ explored: [(wordlength: Int, accuracy: Double)], target: Double,
+                                     tolerance: Double) throws -> Int {
+        if let found = explored.sorted(by: { $0.wordlength < $1.wordlength }).first(where: { $0.accuracy >= target - 1e-12 }) {
+            return found.wordlength
+        }
+        let best = explored.max { $0.accuracy < $1.accuracy || ($0.accuracy == $1.accuracy && $0.wordlength > $1.wordlength) }
+        throw SearchError.toleranceUnreachable(tolerance: tolerance, target: target, best: best?.accuracy ?? 0,
+                                               bestWordlength: best?.wordlength ?? 0)
+    }
+
+    /// The LPU's formats: its own search's fraction bits, except that a weight keeps at most
+    /// the HPU's fraction bits and at least w_h fewer (the truncation unit shifts right by
+    /// 0 … w_h); each bias is aligned to its accumulator, wide enough for the HPU's range.
+    public static func lowPrecisionFormats(_ low: Quantisation, under high: Quantisation) -> Quantisation {
+        var result = low
+        for i in result.layers.indices {
+            let (h, l) = (high.layers[i], low.layers[i])
+            let weights = max(min(l.weights.fractionBits, h.weights.fractionBits), h.weights.fractionBits - h.weights.wordlength)
+            result.layers[i].weights.fractionBits = weights
+            let largest = scalbn(1.0, h.bias.wordlength - 1 - h.bias.fractionBits)
+            result.layers[i].bias = RangeCalibration.biasFormat(largest: largest, fractionBits: l.input.fractionBits + weights)
+        }
+        return result
+    }
+}

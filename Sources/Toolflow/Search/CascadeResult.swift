@@ -1,0 +1,102 @@
+import FixedPoint
+import Foundation
+
+/// Everything `cascadecnn flow` decided and measured: written as `cascade.json`.
+public struct CascadeResult: Codable, Sendable {
+    /// A figure on the evaluation and on the held-out test set.
+    public struct Split: Codable, Equatable, Sendable {
+        public var eval: Double
+        public var test: Double
+    }
+
+    /// One of the two engines: its wordlength, formats and accuracy alone.
+    public struct Unit: Codable, Sendable {
+        public var wordlength: Int
+        public var quantisation: Quantisation
+        public var accuracy: Split
+    }
+
+    /// The CEU as configured for the hardware.
+    public struct ConfidenceUnit: Codable, Sendable {
+        public var m: Int
+        public var n: Int
+        public var threshold: Double
+        public var thresholdWord: Int
+        public var thresholdFractionBits: Int
+        /// The format of the LPU's class scores, which the CEU reads.
+        public var scoreFormat: FixedPointFormat
+    }
+
+    /// One explored wordlength: the best quantisation's accuracy on the evaluation set.
+    public struct WordlengthRow: Codable, Sendable {
+        public var wordlength: Int
+        public var top1: Double
+        public var top5: Double?
+        public var bitExactEvaluations: Int
+    }
+
+    /// One LPU candidate: its derived accuracy and the best CEU setting for it.
+    public struct Candidate: Codable, Sendable {
+        public var wordlength: Int
+        public var accuracy: Double
+        public var ceu: ConfidenceSetting?
+        public var estimatedSpeedup: Double?
+    }
+
+    /// Forwarded fraction needed by each confidence score to meet each tolerance (eval set).
+    public struct ScoreComparison: Codable, Sendable {
+        public var measure: String
+        public var tolerances: [Double]
+        /// Per tolerance; nil where even forwarding everything falls short.
+        public var forwardedFractions: [Double?]
+    }
+
+    public var model: String
+    public var classes: Int
+    public var tolerance: Double
+    /// What the tolerance is measured from: "float" or "8-bit".
+    public var reference: String
+    public var referenceAccuracy: Split
+    public var floatAccuracy: Split
+    public var hpu: Unit
+    public var lpu: Unit
+    public var ceu: ConfidenceUnit
+    public var forwardedFraction: Split
+    public var cascadeAccuracy: Split
+    public var weightRounding: Rounding
+    public var wordlengths: [WordlengthRow]
+    public var lpuCandidates: [Candidate]
+    public var confidenceScores: [ScoreComparison]
+    public var seed: UInt64
+
+    /// Sorted keys, snake case, pretty printed: the same result gives the same bytes.
+    public var json: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try! encoder.encode(self)
+    }
+
+    public static func decode(_ data: Data) throws -> CascadeResult {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(CascadeResult.self, from: data)
+    }
+
+    /// The per-wordlength accuracy table as CSV.
+    public var wordlengthTable: String {
+        (["wordlength,top1,top5,bit_exact_evaluations"] + wordlengths.map {
+            "\($0.wordlength),\(percent($0.top1)),\($0.top5.map(percent) ?? ""),\($0.bitExactEvaluations)"
+        }).joined(separator: "\n") + "\n"
+    }
+
+    /// The confidence-score comparison as CSV: forwarded fraction per score and tolerance.
+    public var confidenceTable: String {
+        guard let tolerances = confidenceScores.first?.tolerances else { return "" }
+        return (["score," + tolerances.map { "tolerance \($0)" }.joined(separator: ",")] + confidenceScores.map { row in
+            row.measure + "," + row.forwardedFractions.map { $0.map(percent) ?? "unreachable" }.joined(separator: ",")
+        }).joined(separator: "\n") + "\n"
+    }
+}
+
+private func percent(_ x: Double) -> String { String(format: "%.2f", x * 100) }

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import Toolflow
+
+/// `cascadecnn flow` on the bundled example, narrowed to a few wordlengths so it runs quickly.
+@Suite(.serialized) struct FlowCommandTests {
+    /// The repository's root, where the bundled example lives.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func example(_ path: String) -> String { root.appendingPathComponent("examples/mnist/\(path)").path }
+
+    static let narrow = ["--model", example("model.onnx"), "--eval", example("eval"), "--test", example("test"),
+                         "--wordlengths", "3...5", "--reference", "5"]
+
+    @Test func cliAndLibraryAgreeAndRunsAreReproducible() throws {
+        try withTemporaryDirectory { directory in
+            var configuration = CascadeFlow.Configuration(modelPath: Self.example("model.onnx"), evalPath: Self.example("eval"),
+                                                          testPath: Self.example("test"), tolerance: 1)
+            configuration.wordlengths = 3...5
+            configuration.reference = .wordlength(5)
+            let library = try CascadeFlow(configuration).run()
+            for name in ["first", "second"] {
+                let output = directory.appendingPathComponent(name)
+                let run = try CommandLineRun.cascadecnn(["flow"] + Self.narrow + ["--tolerance", "1", "--output", output.path])
+                #expect(run.status == 0, "\(run.standardError)")
+                let written = try Data(contentsOf: output.appendingPathComponent("cascade.json"))
+                #expect(written == library.result.json + Data("\n".utf8))
+            }
+            let first = try Data(contentsOf: directory.appendingPathComponent("first/rtl/ceu/tb/stream_scores.hex"))
+            let second = try Data(contentsOf: directory.appendingPathComponent("second/rtl/ceu/tb/stream_scores.hex"))
+            #expect(first == second)
+
+            let r = library.result
+            #expect(r.lpu.wordlength < r.hpu.wordlength)
+            #expect(r.cascadeAccuracy.eval >= r.referenceAccuracy.eval - 0.01 - 1e-9)
+            #expect((0...1).contains(r.forwardedFraction.test))
+            #expect(r.wordlengths.map(\.wordlength) == [3, 4, 5])
+            #expect(r.confidenceScores.map(\.measure).count == 4)
+
+            // The RTL of the chosen units simulates and lints.
+            let sim = try CommandLineRun.run("/usr/bin/env", ["make", "-C", directory.appendingPathComponent("first").path, "sim"])
+            #expect(sim.status == 0, "\(sim.standardOutput)")
+            #expect(sim.standardOutput.components(separatedBy: " passed, 0 failed").count - 1 == 4)
+        }
+    }
+
+    @Test func keysTheIssueAsksFor() throws {
+        try withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("out")
+            let run = try CommandLineRun.cascadecnn(["flow"] + Self.narrow + ["--tolerance", "2", "--output", output.path])
+            #expect(run.status == 0, "\(run.standardError)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("cascade.json")))
+            let object = try #require(json as? [String: Any])
+            for path in ["lpu.wordlength", "hpu.wordlength", "ceu.m", "ceu.n", "ceu.threshold", "forwarded_fraction.eval",
+                         "forwarded_fraction.test", "cascade_accuracy.eval", "cascade_accuracy.test", "float_accuracy.eval",
+                         "float_accuracy.test", "tolerance", "lpu.quantisation", "hpu.quantisation", "lpu.accuracy.test"] {
+                var value: Any? = object
+                for key in path.split(separator: ".") { value = (value as? [String: Any])?[String(key)] }
+                #expect(value != nil, "cascade.json lacks \(path)")
+            }
+            #expect(run.standardError.contains("explored"))
+        }
+    }
+
+    @Test func looseToleranceLetsTheLPUAnswerAlone() throws {
+        try withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("out")
+            let run = try CommandLineRun.cascadecnn(["flow"] + Self.narrow
+                + ["--hpu-wordlength", "8", "--tolerance", "40", "--output", output.path])
+            #expect(run.status == 0, "\(run.standardError)")
+            let result = try CascadeResult.decode(Data(contentsOf: output.appendingPathComponent("cascade.json")))
+            #expect(result.forwardedFraction.eval == 0)
+            #expect(result.hpu.wordlength == 8)
+        }
+    }
+
+    @Test(arguments: [
+        (["--wordlengths", "3...3", "--reference", "8", "--tolerance", "0"], "no wordlength meets a tolerance of 0"),
+        (["--wordlengths", "3...5", "--reference", "5", "--tolerance", "99"], "nothing shorter"),
+        (["--tolerance=-1"], "--tolerance -1"),
+        (["--wordlengths", "1...5"], "outside 2...16"),
+        (["--wordlengths", "five"], "--wordlengths five"),
+        (["--device", "de10"], "--device de10"),
+        (["--reference", "best"], "--reference best"),
+        (["--eval", "/nonexistent"], "/nonexistent"),
+    ])
+    func badRequestsExitWithStatusTwo(arguments: [String], mention: String) throws {
+        try withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("out")
+            let base = ["--model", Self.example("model.onnx"), "--eval", Self.example("eval"), "--test", Self.example("test")]
+            let run = try CommandLineRun.cascadecnn(["flow"] + base + arguments + ["--output", output.path])
+            #expect(run.status == 2)
+            #expect(run.standardError.contains(mention), "stderr: \(run.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: output.path))
+        }
+    }
+}
