@@ -20,7 +20,7 @@ struct Explore: ParsableCommand {
     @Option(help: "zc706, zcu102, or the path of a device JSON file.") var device: String
     @Option(help: "Fraction of each resource the design may use, in (0, 1].") var budget: Double = 0.8
     @Option(help: "Wordlengths to explore, comma-separated, each 2...16.") var wordlengths: String = "4,5,6,7,8,10,12,16"
-    @Option(help: "Fraction of the images the CEU forwards to the HPU, in (0, 1].") var forwardFraction: Double?
+    @Option(help: "Fraction of the images the CEU forwards to the HPU, 0...1.") var forwardFraction: Double?
     @Option(help: "The LPU's wordlength.") var lpuWordlength: Int = 4
     @Option(help: "The HPU's wordlength.") var hpuWordlength: Int = 8
     @Option(help: "Baseline wordlengths, comma-separated (default 5,6,7).") var baselineWordlength: String = "5,6,7"
@@ -28,8 +28,8 @@ struct Explore: ParsableCommand {
 
     func validate() throws {
         guard budget > 0, budget <= 1 else { throw ValidationError("--budget \(budget) is outside (0, 1]") }
-        if let f = forwardFraction, !(f > 0 && f <= 1) {
-            throw ValidationError("--forward-fraction \(f) is outside (0, 1]")
+        if let f = forwardFraction, !(0...1).contains(f) {
+            throw ValidationError("--forward-fraction \(f) is outside 0...1")
         }
         guard (1...4096).contains(batch) else { throw ValidationError("--batch \(batch) is outside 1...4096") }
         for w in try Self.parseList(wordlengths, "--wordlengths") + Self.parseList(baselineWordlength, "--baseline-wordlength")

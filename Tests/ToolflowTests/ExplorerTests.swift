@@ -79,6 +79,11 @@ import Testing
                                            workload: Self.workload, budget: budget)
         let single = try explorer.bestEngine(wordlength: 8, workload: Self.workload, budget: budget)
         #expect(all.throughput <= single.throughput * (1 + 1e-9))
+        // Forwarding nothing: the LPU alone sets the pace.
+        let none = try explorer.bestCascade(lowWordlength: 4, highWordlength: 8, forwardedFraction: 0,
+                                            workload: Self.workload, budget: budget)
+        #expect(abs(none.throughput - none.lpu.throughput) <= none.throughput * 1e-9)
+        #expect(none.throughput >= cascade.throughput * (1 - 1e-9))
     }
 
     @Test func baselineIsTheShortestWordlengthMeetingTheTolerance() {

@@ -35,12 +35,12 @@ extension Explorer {
     }
 
     /// The fastest cascade of an LPU at `lowWordlength` and an HPU at `highWordlength`
-    /// that sees the fraction `forwardedFraction` of the images, within `budget`.
+    /// that sees the fraction `forwardedFraction` (0…1) of the images, within `budget`.
     /// The CEU is sized for the LPU's best single-stage throughput (an upper bound).
     public func bestCascade(lowWordlength: Int, highWordlength: Int, forwardedFraction f: Double, workload: Workload,
                             budget: Resources, m: Int = 1, n: Int = 2) throws -> CascadeArchitecture {
-        guard f > 0, f <= 1 else {
-            throw ExplorationError.invalidParameter(name: "forwarded fraction", value: "\(f)", allowed: "(0, 1]")
+        guard f >= 0, f <= 1 else {
+            throw ExplorationError.invalidParameter(name: "forwarded fraction", value: "\(f)", allowed: "0...1")
         }
         guard lowWordlength < highWordlength else {
             throw ExplorationError.invalidParameter(name: "LPU wordlength", value: "\(lowWordlength)",
@@ -71,7 +71,8 @@ extension Explorer {
                 let tL = performance(bandwidthShare: bandwidth)
                     .throughput(workload, engine: lpu.engine, weightWordlength: highWordlength)
                 let tH = performance(bandwidthShare: 1 - bandwidth).throughput(workload, engine: hpu.engine)
-                let throughput = min(tL, tH / f)
+                // When the CEU forwards nothing the HPU idles and the LPU sets the pace.
+                let throughput = f == 0 ? tL : min(tL, tH / f)
                 if throughput > (best?.throughput ?? 0) * (1 + 1e-12) {
                     best = CascadeArchitecture(
                         lpu: rescored(lpu, bandwidth: bandwidth, weightWordlength: highWordlength, workload: workload),
