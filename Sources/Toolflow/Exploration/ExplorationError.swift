@@ -1,0 +1,22 @@
+/// A design request the explorer cannot meet: each case says which unit, at which
+/// wordlength, needed what against which budget.
+public enum ExplorationError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// Not even one PE of one MACC (with its buffers) fits.
+    case budgetTooSmall(unit: String, wordlength: Int, needed: Resources, budget: Resources)
+    case invalidParameter(name: String, value: String, allowed: String)
+    /// A wordlength with no accuracy figure, or no wordlength meeting a tolerance.
+    case noWordlength(String)
+
+    public var description: String {
+        switch self {
+        case let .budgetTooSmall(unit, wordlength, needed, budget):
+            func text(_ r: Resources) -> String { "\(r.dsp) DSP, \(r.lut) LUT, \(r.ff) FF, \(r.bram36) BRAM36" }
+            return "the budget is too small for one PE of the \(unit) at \(wordlength) bits: it needs "
+                + "\(text(needed)); the budget is \(text(budget))"
+        case let .invalidParameter(name, value, allowed):
+            return "\(name) = \(value) is outside the allowed range \(allowed)"
+        case let .noWordlength(reason):
+            return reason
+        }
+    }
+}

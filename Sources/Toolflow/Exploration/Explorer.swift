@@ -1,0 +1,99 @@
+/// The design-space exploration: for a wordlength and a resource budget, the tiling (P, K_t)
+/// of the MM engine that maximises the network's throughput under the roofline model.
+public struct Explorer: Sendable {
+    public var device: Device
+    public var model: ResourceModel
+    /// Images per batch of the FC layers.
+    public var batch: Int
+    /// The largest P and K_t the generator accepts.
+    public var maxPEs = 1024, maxMACCs = 1024
+
+    public init(device: Device, batch: Int = 16) {
+        self.device = device
+        self.model = ResourceModel(family: device.family)
+        self.batch = batch
+    }
+
+    /// The MM unit (calibrated model) plus its buffers.
+    public func resources(of engine: Engine) -> Resources {
+        var resources = model.matrixMultiplyUnit(engine)
+        resources.bram36 += engine.bufferBlockRAM
+        return resources
+    }
+
+    func performance(bandwidthShare: Double) -> PerformanceModel {
+        PerformanceModel(device: device, bandwidthShare: bandwidthShare, batch: batch)
+    }
+
+    /// The fastest engine at `wordlength` within `budget`, with `bandwidthShare` of the
+    /// device's bandwidth. The LPU of a cascade reads `weightWordlength`-bit weights.
+    /// Ties go to the engine with fewer multipliers, then fewer PEs.
+    public func bestEngine(wordlength: Int, workload: Workload, budget: Resources, bandwidthShare: Double = 1,
+                           weightWordlength: Int? = nil, unit: String = "engine") throws -> EngineDesign {
+        guard (2...16).contains(wordlength) else {
+            throw ExplorationError.invalidParameter(name: "wordlength", value: "\(wordlength)", allowed: "2...16")
+        }
+        guard !workload.layers.isEmpty else {
+            throw ExplorationError.invalidParameter(name: "workload", value: workload.name, allowed: "a network with CONV or FC layers")
+        }
+        let smallest = Engine(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
+        guard resources(of: smallest).fits(in: budget) else {
+            throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallest),
+                                                  budget: budget)
+        }
+        let performance = performance(bandwidthShare: bandwidthShare)
+        let maxN = min(maxPEs, workload.layers.map(\.gemm.n).max()!)
+        let maxK = min(maxMACCs, workload.layers.map(\.gemm.k).max()!)
+        // Throughput changes only where some ⌈N/P⌉ or ⌈K/K_t⌉ does: the smallest P (K_t) of each step.
+        let peSteps = Self.steps(workload.layers.map(\.gemm.n), upTo: maxN)
+        let maccSteps = Self.steps(workload.layers.map(\.gemm.k), upTo: maxK)
+
+        var best: (engine: Engine, seconds: Double)?
+        for maccs in maccSteps {
+            func engine(_ pes: Int) -> Engine { Engine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload) }
+            guard resources(of: engine(1)).fits(in: budget) else { break }
+            // The largest P that fits (resources grow with P).
+            var low = 1, high = maxN
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if resources(of: engine(middle)).fits(in: budget) { low = middle } else { high = middle - 1 }
+            }
+            for pes in peSteps where pes <= low {
+                let candidate = engine(pes)
+                let seconds = performance.secondsPerImage(workload, engine: candidate, weightWordlength: weightWordlength)
+                if let current = best {
+                    let better = seconds < current.seconds * (1 - 1e-12)
+                    let tie = !better && seconds <= current.seconds * (1 + 1e-12)
+                    guard better || (tie && (candidate.multipliers, candidate.pes) < (current.engine.multipliers, current.engine.pes))
+                    else { continue }
+                }
+                best = (candidate, seconds)
+            }
+        }
+        let engine = best!.engine
+        return EngineDesign(engine: engine, resources: resources(of: engine), throughput: 1 / best!.seconds,
+                            layers: workload.layers.map { performance.layerTime($0, engine: engine, weightWordlength: weightWordlength) })
+    }
+
+    /// The smallest x ≤ limit for each value of ⌈s/x⌉, over the sizes s, ascending.
+    static func steps(_ sizes: [Int], upTo limit: Int) -> [Int] {
+        var result = Set([1, limit])
+        for size in Set(sizes) {
+            var x = 1
+            while x <= min(size, limit) {
+                result.insert(x)
+                let quotient = ceilDivide(size, x)
+                if quotient == 1 { break }
+                // The smallest x' with ⌈size/x'⌉ < quotient.
+                x = ceilDivide(size, quotient - 1)
+            }
+        }
+        return result.filter { $0 <= limit }.sorted()
+    }
+
+    /// The best single-stage engine for each wordlength (the paper's Fig. 3, performance
+    /// axis), with the whole budget and bandwidth.
+    public func throughputByWordlength(_ wordlengths: [Int], workload: Workload, budget: Resources) throws -> [EngineDesign] {
+        try wordlengths.map { try bestEngine(wordlength: $0, workload: workload, budget: budget) }
+    }
+}

@@ -1,0 +1,34 @@
+/// Block RAM needed by a memory of `width` bits × `depth` words, on 7-series and
+/// UltraScale+ alike: the cheapest arrangement of RAMB36 (512×72 … 32K×1) or RAMB18
+/// (512×36 … 16K×1, half a RAMB36) primitives, in RAMB36 equivalents.
+public enum BlockRAM {
+    private static let ramb36: [(width: Int, depth: Int)] =
+        [(72, 512), (36, 1024), (18, 2048), (9, 4096), (4, 8192), (2, 16384), (1, 32768)]
+
+    public static func count(width: Int, depth: Int) -> Double {
+        guard width > 0, depth > 0 else { return 0 }
+        var best = Double.infinity
+        for mode in ramb36 {
+            let columns = ceilDivide(width, mode.width)
+            // A RAMB18 holds half the depth at the same width (up to 36 bits).
+            if mode.width <= 36 || depth <= mode.depth / 2 {
+                let halves = ceilDivide(depth, mode.depth / 2)
+                best = min(best, Double(columns * halves) / 2)
+            }
+            best = min(best, Double(columns * ceilDivide(depth, mode.depth)))
+        }
+        return best
+    }
+}
+
+extension Engine {
+    /// Block RAM of the engine's buffers, both double-buffered over the longest window:
+    /// weights (P·K_t words per beat, so that a tile of P output channels × K stays on chip
+    /// while the engine sweeps the output positions or a batch) and activations (K_t words
+    /// per beat: one window). Not calibrated: the generated MM unit has no buffers yet.
+    public var bufferBlockRAM: Double {
+        let depth = 2 * maxWindow
+        return BlockRAM.count(width: multipliers * wordlength, depth: depth)
+            + BlockRAM.count(width: maccs * wordlength, depth: depth)
+    }
+}

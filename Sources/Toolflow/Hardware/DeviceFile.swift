@@ -1,0 +1,81 @@
+import Foundation
+
+extension Device {
+    /// The device description as a JSON file holds it: the fields of `Device`, flat, e.g.
+    /// `{"name": "myboard", "part": "xc7z020clg400-1", "family": "xc7", "dsp": 220,
+    /// "lut": 53200, "ff": 106400, "bram36": 140, "clockMHz": 100, "bandwidthGBps": 2}`.
+    struct FileFields: Codable {
+        var name: String
+        var part: String
+        var family: String
+        var dsp: Int
+        var lut: Int
+        var ff: Int
+        var bram36: Double
+        var clockMHz: Double
+        var bandwidthGBps: Double
+    }
+
+    /// Reads a device from a JSON file, checking that every field is present and plausible.
+    public static func load(path: String) throws -> Device {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw DeviceError.unreadableFile(path: path, reason: (error as NSError).localizedDescription)
+        }
+        let fields: FileFields
+        do { fields = try JSONDecoder().decode(FileFields.self, from: data) } catch let error as DecodingError {
+            throw DeviceError.malformedFile(path: path, reason: Self.explain(error))
+        } catch {
+            throw DeviceError.malformedFile(path: path, reason: "\(error)")
+        }
+        guard let family = DeviceFamily(rawValue: fields.family) else {
+            throw DeviceError.invalidField(path: path, field: "family", value: "\"\(fields.family)\"",
+                                           allowed: DeviceFamily.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or "))
+        }
+        func check<T: Comparable>(_ field: String, _ value: T, _ range: ClosedRange<T>) throws {
+            guard range.contains(value) else {
+                throw DeviceError.invalidField(path: path, field: field, value: "\(value)",
+                                               allowed: "\(range.lowerBound)...\(range.upperBound)")
+            }
+        }
+        guard !fields.name.isEmpty else {
+            throw DeviceError.invalidField(path: path, field: "name", value: "\"\"", allowed: "a non-empty name")
+        }
+        try check("dsp", fields.dsp, 0...100_000)
+        try check("lut", fields.lut, 1...10_000_000)
+        try check("ff", fields.ff, 1...20_000_000)
+        try check("bram36", fields.bram36, 0...100_000)
+        try check("clockMHz", fields.clockMHz, 1...1_000)
+        try check("bandwidthGBps", fields.bandwidthGBps, 0.001...10_000)
+        return Device(name: fields.name, part: fields.part, family: family,
+                      resources: Resources(dsp: fields.dsp, lut: fields.lut, ff: fields.ff, bram36: fields.bram36),
+                      clockMHz: fields.clockMHz, bandwidthGBps: fields.bandwidthGBps)
+    }
+
+    /// A built-in device by name, or a device file by path (any argument containing `/` or
+    /// ending in `.json`).
+    public static func resolve(_ nameOrPath: String) throws -> Device {
+        nameOrPath.contains("/") || nameOrPath.hasSuffix(".json") ? try load(path: nameOrPath) : try named(nameOrPath)
+    }
+
+    /// The device as a JSON file would hold it.
+    public var fileJSON: String {
+        let fields = FileFields(name: name, part: part, family: family.rawValue, dsp: resources.dsp,
+                                lut: resources.lut, ff: resources.ff, bram36: resources.bram36,
+                                clockMHz: clockMHz, bandwidthGBps: bandwidthGBps)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try! encoder.encode(fields), as: UTF8.self)
+    }
+
+    private static func explain(_ error: DecodingError) -> String {
+        switch error {
+        case let .keyNotFound(key, _): return "missing field \"\(key.stringValue)\""
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "field \"\(field)\" has the wrong type: \(context.debugDescription)"
+        case let .dataCorrupted(context): return "not JSON: \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

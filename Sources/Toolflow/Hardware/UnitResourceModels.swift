@@ -1,0 +1,44 @@
+extension ResourceModel {
+    /// The weight-truncation unit: per lane, a rounding adder, a barrel shifter and a
+    /// saturation, whose LUTs are calibrated per high wordlength (`truncationLUTsPerLane`,
+    /// interpolated between the calibrated points), and two pipeline registers: the
+    /// (w_h + 2)-bit shifted weight and the w_l-bit result; the `valid` pipeline is shared.
+    public func truncationUnit(highWordlength: Int, lowWordlength: Int, lanes: Int) -> Resources {
+        let lut = Double(lanes) * Self.interpolate(truncationLUTsPerLane, at: highWordlength)
+        let ff = lanes * (highWordlength + 2 + lowWordlength) + 2
+        return Resources(lut: Int(lut.rounded()), ff: ff)
+    }
+
+    /// Linear interpolation in a table keyed by wordlength, extrapolated from the end points.
+    static func interpolate(_ table: [Int: Double], at x: Int) -> Double {
+        let keys = table.keys.sorted()
+        if let exact = table[x] { return exact }
+        let (a, b) = x < keys[0] ? (keys[0], keys[1])
+            : x > keys.last! ? (keys[keys.count - 2], keys.last!)
+            : (keys.last { $0 < x }!, keys.first { $0 > x }!)
+        return max(1, table[a]! + (table[b]! - table[a]!) * Double(x - a) / Double(b - a))
+    }
+
+    /// The CEU (16-bit scores, the standard 1024-entry exponential table): the exponential
+    /// ROM is read by every lane and every sorted entry; with three reads or fewer Yosys puts
+    /// it in block RAM, otherwise each read is a LUT ROM. The comparator tree and merge grow
+    /// with the lanes and as the square of the sorted entries; the sample double buffer goes
+    /// to block RAM once it is deep. Coefficients fitted to calibration/resources.csv.
+    public func confidenceUnit(classes: Int, lanes: Int, sortedCount: Int) -> Resources {
+        let depth = 2 * (1 << max(1, Int.bitWidth - (ceilDivide(classes, lanes) - 1).leadingZeroBitCount))
+        let buffer = depth > 64 ? BlockRAM.count(width: 16 * lanes, depth: depth) : 0
+        let l = Double(lanes), s = Double(sortedCount)
+        if lanes + sortedCount <= 3 {
+            return Resources(dsp: 1, lut: Int(269 + 80 * (l - 1) + 60 * (s - 2)), ff: Int(237 + 47 * (l - 1) + 51 * (s - 2)),
+                             bram36: 1 + buffer)
+        }
+        return Resources(dsp: 1, lut: Int((488 + 266 * l + 94.7 * s * s).rounded()), ff: Int((167 + 47 * l + 51 * s).rounded()),
+                         bram36: buffer)
+    }
+
+    /// LUTs per lane of the truncation unit by high wordlength (calibration/resources.csv;
+    /// on xcup Yosys builds the 16-bit shifter with two thirds more LUTs).
+    var truncationLUTsPerLane: [Int: Double] {
+        family == .xc7 ? [6: 28, 8: 46, 12: 92, 16: 98.5] : [6: 28, 8: 45, 12: 94, 16: 166.5]
+    }
+}

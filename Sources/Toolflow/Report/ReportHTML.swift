@@ -1,0 +1,101 @@
+extension CascadeReport {
+    /// report.html: one self-contained page (inline CSS and SVG, no scripts) that any
+    /// browser opens from disk.
+    public func html() -> String {
+        let title = "CascadeCNN: \(network) on \(device.name)"
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>\(escapeXML(title))</title>
+            <style>
+            body { font-family: sans-serif; max-width: 1000px; margin: 2em auto; color: #222; }
+            table { border-collapse: collapse; margin: 1em 0; }
+            th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
+            th { background: #f3f3f3; }
+            td.text, th.text { text-align: left; }
+            figure { display: inline-block; margin: 0.5em; }
+            </style>
+            </head>
+            <body>
+            <h1>\(escapeXML(title))</h1>
+
+            """
+        page += "<p>Device \(escapeXML(device.name)) (\(escapeXML(device.part))), \(label(device.clockMHz)) MHz, "
+            + "\(label(device.bandwidthGBps)) GB/s off-chip; budget \(label(100 * budgetFraction)) % of each resource: "
+            + "\(budget.dsp) DSP, \(budget.lut) LUT, \(budget.ff) FF, \(label(budget.bram36)) BRAM36.</p>\n"
+
+        page += "<h2>Accuracy and throughput against wordlength</h2>\n"
+        let accuracy = wordlengths.compactMap { w in w.accuracy.map { (x: Double(w.wordlength), y: 100 * $0) } }
+        if !accuracy.isEmpty {
+            page += figure(SVGPlot(title: "Accuracy", xLabel: "wordlength (bits)", yLabel: "accuracy (%)",
+                                   series: [.init(name: network, points: accuracy)]).svg)
+        }
+        page += figure(SVGPlot(title: "Throughput of the best single-stage design", xLabel: "wordlength (bits)",
+                               yLabel: "images / s",
+                               series: [.init(name: device.name,
+                                              points: wordlengths.map { (Double($0.wordlength), $0.throughput) })]).svg)
+        page += table(["wordlength", "accuracy (%)", "images/s", "engine", "DSP", "LUT", "FF", "BRAM36"],
+                      wordlengths.map { w in
+                          ["\(w.wordlength)", w.accuracy.map { label(100 * $0) } ?? "", label(w.throughput), "\(w.engine)"]
+                              + resourceCells(w.resources)
+                      }, textColumns: [3])
+
+        if !speedUps.isEmpty {
+            page += "<h2>Speed-up against error tolerance</h2>\n"
+            page += figure(SVGPlot(title: "Cascade speed-up over the baseline", xLabel: "error tolerance (%)",
+                                   yLabel: "speed-up (×)",
+                                   series: [.init(name: "\(device.name)",
+                                                  points: speedUps.map { (100 * $0.tolerance, $0.speedUp) })],
+                                   referenceY: 1).svg)
+            page += table(["tolerance (%)", "f", "LPU", "HPU", "baseline", "cascade images/s", "baseline images/s", "speed-up"],
+                          speedUps.map { s in
+                              [label(100 * s.tolerance), label(s.forwardedFraction),
+                               "\(s.lpuWordlength) bits: \(s.lpu.pes)×\(s.lpu.maccs)",
+                               "\(s.hpuWordlength) bits: \(s.hpu.pes)×\(s.hpu.maccs)",
+                               "\(s.baselineWordlength) bits: \(s.baseline.pes)×\(s.baseline.maccs)",
+                               label(s.cascadeThroughput), label(s.baselineThroughput), label(s.speedUp) + "×"]
+                          }, textColumns: [2, 3, 4])
+        }
+
+        if !thresholds.isEmpty {
+            page += "<h2>Forwarded fraction against threshold</h2>\n"
+            var series: [SVGPlot.Series] = [.init(name: "forwarded fraction",
+                                                  points: thresholds.map { ($0.threshold, $0.forwardedFraction) })]
+            let losses = thresholds.compactMap { t in t.accuracyLoss.map { (x: t.threshold, y: $0) } }
+            if !losses.isEmpty { series.append(.init(name: "accuracy loss", points: losses)) }
+            page += figure(SVGPlot(title: "CEU: samples forwarded to the HPU", xLabel: "threshold th",
+                                   yLabel: "fraction", series: series).svg)
+        }
+
+        if let chosen = speedUps.first(where: { $0.tolerance == chosenTolerance }) ?? speedUps.first {
+            page += "<h2>Resources per unit at \(label(100 * chosen.tolerance)) % tolerance</h2>\n"
+            page += figure(SVGResourceChart(title: "Resource use against the budget",
+                                            units: chosen.units.map { ($0.name, $0.resources) }, budget: budget).svg)
+            let total = chosen.units.reduce(Resources.zero) { $0 + $1.resources }
+            page += table(["unit", "configuration", "DSP", "LUT", "FF", "BRAM36"],
+                          chosen.units.map { [$0.name, $0.description] + resourceCells($0.resources) }
+                              + [["total", ""] + resourceCells(total), ["budget", ""] + resourceCells(budget)],
+                          textColumns: [0, 1])
+        }
+
+        if !notes.isEmpty {
+            page += "<h2>Assumptions</h2>\n<ul>\n" + notes.map { "<li>\(escapeXML($0))</li>\n" }.joined() + "</ul>\n"
+        }
+        return page + "</body>\n</html>\n"
+    }
+
+    private func figure(_ svg: String) -> String { "<figure>\n\(svg)\n</figure>\n" }
+
+    private func resourceCells(_ r: Resources) -> [String] { ["\(r.dsp)", "\(r.lut)", "\(r.ff)", label(r.bram36)] }
+
+    private func table(_ header: [String], _ rows: [[String]], textColumns: Set<Int> = []) -> String {
+        func cell(_ tag: String, _ text: String, _ column: Int) -> String {
+            "<\(tag)\(textColumns.contains(column) ? " class=\"text\"" : "")>\(escapeXML(text))</\(tag)>"
+        }
+        var out = "<table>\n<tr>" + header.enumerated().map { cell("th", $1, $0) }.joined() + "</tr>\n"
+        for row in rows { out += "<tr>" + row.enumerated().map { cell("td", $1, $0) }.joined() + "</tr>\n" }
+        return out + "</table>\n"
+    }
+}

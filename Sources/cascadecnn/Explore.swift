@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import Toolflow
+
+/// `cascadecnn explore`: the design-space exploration on its own, for the paper's networks
+/// (no weights needed) or an ONNX model: the best single-stage design per wordlength and,
+/// given the fraction the CEU forwards, the cascade's speed-up over a baseline.
+struct Explore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Throughput per wordlength and the cascade's speed-up, from the roofline and resource models.",
+        discussion: """
+            --network is vgg16, alexnet or an ONNX file; --device is zc706, zcu102 or a device \
+            JSON file (see `cascadecnn devices`). With --forward-fraction F, the cascade of an \
+            LPU at --lpu-wordlength and an HPU at --hpu-wordlength, where the CEU forwards the \
+            fraction F to the HPU, is compared with the best single-stage design at each \
+            baseline wordlength (default 5, 6 and 7 bits: the paper's baselines).
+            """)
+
+    @Option(help: "vgg16, alexnet, or the path of an ONNX model.") var network: String
+    @Option(help: "zc706, zcu102, or the path of a device JSON file.") var device: String
+    @Option(help: "Fraction of each resource the design may use, in (0, 1].") var budget: Double = 0.8
+    @Option(help: "Wordlengths to explore, comma-separated, each 2...16.") var wordlengths: String = "4,5,6,7,8,10,12,16"
+    @Option(help: "Fraction of the images the CEU forwards to the HPU, 0...1.") var forwardFraction: Double?
+    @Option(help: "The LPU's wordlength.") var lpuWordlength: Int = 4
+    @Option(help: "The HPU's wordlength.") var hpuWordlength: Int = 8
+    @Option(help: "Baseline wordlengths, comma-separated (default 5,6,7).") var baselineWordlength: String = "5,6,7"
+    @Option(help: "Images per batch of the FC layers (their weights are reused over a batch).") var batch: Int = 16
+
+    func validate() throws {
+        guard budget > 0, budget <= 1 else { throw ValidationError("--budget \(budget) is outside (0, 1]") }
+        if let f = forwardFraction, !(0...1).contains(f) {
+            throw ValidationError("--forward-fraction \(f) is outside 0...1")
+        }
+        guard (1...4096).contains(batch) else { throw ValidationError("--batch \(batch) is outside 1...4096") }
+        for w in try Self.parseList(wordlengths, "--wordlengths") + Self.parseList(baselineWordlength, "--baseline-wordlength")
+            + [lpuWordlength, hpuWordlength] where !(2...16).contains(w) {
+            throw ValidationError("wordlength \(w) is outside 2...16")
+        }
+        guard lpuWordlength < hpuWordlength else {
+            throw ValidationError("--lpu-wordlength \(lpuWordlength) must be below --hpu-wordlength \(hpuWordlength)")
+        }
+    }
+
+    static func parseList(_ text: String, _ option: String) throws -> [Int] {
+        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("\(option) \"\(text)\" is not a comma-separated list of integers")
+        }
+        return values.map { $0! }
+    }
+
+    func workload() throws -> Workload {
+        if let paper = PaperNetworks.workload(named: network) { return paper }
+        guard network.hasSuffix(".onnx") || FileManager.default.fileExists(atPath: network) else {
+            throw ValidationError("unknown network \"\(network)\": built-in networks are "
+                                  + PaperNetworks.names.joined(separator: ", ") + ", or give an ONNX file")
+        }
+        return Workload(try ONNXImporter.importModel(atPath: network))
+    }
+
+    func run() throws {
+        let device = try Device.resolve(device)
+        let workload = try workload()
+        let explorer = Explorer(device: device, batch: batch)
+        let resources = device.budget(fraction: budget)
+        print("\(workload.name) on \(device.name) (\(device.part)): \(formatNumber(Double(workload.maccs) / 1e9)) G MACC/image, "
+              + "\(formatNumber(device.clockMHz)) MHz, \(formatNumber(device.bandwidthGBps)) GB/s, budget "
+              + "\(formatNumber(100 * budget)) %: \(resources.dsp) DSP, \(resources.lut) LUT, \(resources.ff) FF, "
+              + "\(formatNumber(resources.bram36)) BRAM36")
+        print("\nBest single-stage design per wordlength (the paper's Fig. 3, performance axis):")
+        var designs: [Int: EngineDesign] = [:]
+        var rows = [["bits", "PEs", "MACCs", "DSP", "LUT", "FF", "BRAM36", "images/s", "GOp/s", "memory-bound layers"]]
+        for w in try Self.parseList(wordlengths, "--wordlengths") {
+            let design = try explorer.bestEngine(wordlength: w, workload: workload, budget: resources)
+            designs[w] = design
+            rows.append(row(design, workload: workload))
+        }
+        print(textTable(rows, rightAligned: 0...9), terminator: "")
+
+        guard let f = forwardFraction else { return }
+        print("\nCascade: LPU \(lpuWordlength) bits, HPU \(hpuWordlength) bits, CEU forwards f = \(formatNumber(f)):")
+        let cascade = try explorer.bestCascade(lowWordlength: lpuWordlength, highWordlength: hpuWordlength,
+                                               forwardedFraction: f, workload: workload, budget: resources)
+        var units = [["unit", "configuration", "DSP", "LUT", "FF", "BRAM36", "images/s"]]
+        for unit in cascade.units {
+            let throughput = unit.name == "LPU" ? cascade.lpu.throughput : unit.name == "HPU" ? cascade.hpu.throughput : nil
+            units.append([unit.name, unit.description, "\(unit.resources.dsp)", "\(unit.resources.lut)", "\(unit.resources.ff)",
+                          formatNumber(unit.resources.bram36), throughput.map { formatNumber($0, decimals: 1) } ?? ""])
+        }
+        let total = cascade.resources
+        units.append(["total", "", "\(total.dsp)", "\(total.lut)", "\(total.ff)", formatNumber(total.bram36),
+                      formatNumber(cascade.throughput, decimals: 1)])
+        print(textTable(units, rightAligned: 2...6), terminator: "")
+        print("LPU bandwidth share \(formatNumber(100 * cascade.lpuBandwidthShare)) %; cascade throughput "
+              + "min(T_LPU, T_HPU / f) = \(formatNumber(cascade.throughput, decimals: 1)) images/s")
+        for baseline in try Self.parseList(baselineWordlength, "--baseline-wordlength") {
+            let design = try designs[baseline]
+                ?? explorer.bestEngine(wordlength: baseline, workload: workload, budget: resources, unit: "baseline")
+            print("  speed-up over the \(baseline)-bit baseline (\(design.engine.pes)×\(design.engine.maccs), "
+                  + "\(formatNumber(design.throughput, decimals: 1)) images/s): "
+                  + "\(formatNumber(cascade.throughput / design.throughput, decimals: 2))×")
+        }
+        print("""
+
+            The paper reports up to +55 % (VGG-16) and +48 % (AlexNet) over 5- to 7-bit baselines on ZC706 and \
+            ZCU102. Here: the generated MM engine as Yosys maps it (DSPs from 5 bits, LUT multipliers below, \
+            no DSP packing), resources from the model calibrated against yosys synth_xilinx, FC weights reused \
+            over batches of \(batch), the off-chip bandwidth shared between LPU and HPU.
+            """)
+    }
+
+    private func row(_ design: EngineDesign, workload: Workload) -> [String] {
+        let e = design.engine, r = design.resources
+        let memoryBound = design.layers.filter(\.isMemoryBound).count
+        return ["\(e.wordlength)", "\(e.pes)", "\(e.maccs)", "\(r.dsp)", "\(r.lut)", "\(r.ff)", formatNumber(r.bram36),
+                formatNumber(design.throughput, decimals: 1),
+                formatNumber(2 * Double(workload.maccs) * design.throughput / 1e9, decimals: 1),
+                "\(memoryBound) of \(design.layers.count)"]
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import Toolflow
+
+@Suite struct ExplorerTests {
+    /// A small network: two convolutions and an FC layer.
+    static let workload = Workload(name: "small", layers: [
+        .init(name: "conv1", gemm: GEMMShape(m: 28 * 28, n: 16, k: 27), inputElements: 3 * 30 * 30,
+              outputElements: 16 * 28 * 28, isFullyConnected: false),
+        .init(name: "conv2", gemm: GEMMShape(m: 14 * 14, n: 32, k: 144), inputElements: 16 * 14 * 14,
+              outputElements: 32 * 14 * 14, isFullyConnected: false),
+        .init(name: "fc", gemm: GEMMShape(m: 1, n: 10, k: 32 * 7 * 7), inputElements: 32 * 7 * 7,
+              outputElements: 10, isFullyConnected: true),
+    ], classes: 10)
+
+    @Test func paperNetworksHaveTheirKnownSizes() {
+        // VGG-16: 15.47 G multiply-accumulates per image; AlexNet (grouped): 0.72 G.
+        #expect(abs(Double(PaperNetworks.vgg16.maccs) / 15.47e9 - 1) < 0.01)
+        #expect(abs(Double(PaperNetworks.alexNet.maccs) / 0.724e9 - 1) < 0.01)
+        #expect(PaperNetworks.vgg16.layers.count == 16 && PaperNetworks.alexNet.layers.count == 8)
+        #expect(PaperNetworks.alexNet.layers[1].gemm == GEMMShape(m: 27 * 27, n: 128, k: 48 * 25, groups: 2))
+    }
+
+    @Test func stepsAreTheSmallestSizeOfEachQuotient() {
+        let steps = Explorer.steps([10], upTo: 16)
+        // ⌈10/x⌉ changes at x = 1, 2, 3, 4, 5, 10; and the limit itself.
+        #expect(steps == [1, 2, 3, 4, 5, 10, 16])
+        for x in 1...16 where !steps.contains(x) {
+            #expect(steps.contains { $0 < x && ceilDivide(10, $0) == ceilDivide(10, x) })
+        }
+    }
+
+    @Test("the best engine fits the budget and beats every other fitting engine",
+          arguments: [(Device.zc706, 4), (Device.zc706, 8), (Device.zcu102, 6)])
+    func bestEngineIsOptimal(_ device: Device, _ wordlength: Int) throws {
+        let explorer = Explorer(device: device)
+        let budget = device.budget(fraction: 0.05)
+        let best = try explorer.bestEngine(wordlength: wordlength, workload: Self.workload, budget: budget)
+        #expect(best.resources.fits(in: budget))
+        let performance = PerformanceModel(device: device)
+        // Exhaustive over a coarse grid: nothing that fits is faster.
+        for pes in stride(from: 1, through: 32, by: 3) {
+            for maccs in [1, 2, 3, 5, 8, 9, 16, 27, 32, 48, 64, 144] {
+                let engine = Engine(wordlength: wordlength, pes: pes, maccs: maccs, for: Self.workload)
+                guard explorer.resources(of: engine).fits(in: budget) else { continue }
+                #expect(performance.throughput(Self.workload, engine: engine) <= best.throughput * (1 + 1e-9))
+            }
+        }
+    }
+
+    @Test func budgetTooSmallForOnePE() {
+        let explorer = Explorer(device: .zc706)
+        let error = #expect(throws: ExplorationError.self) {
+            try explorer.bestEngine(wordlength: 8, workload: Self.workload, budget: Resources(dsp: 0, lut: 10, ff: 10, bram36: 0))
+        }
+        #expect("\(error!)".contains("too small for one PE"))
+    }
+
+    @Test func rooflineTakesTheSlowerBound() {
+        let layer = Self.workload.layers[2]
+        let engine = Engine(wordlength: 8, pes: 10, maccs: 64, for: Self.workload)
+        let fast = PerformanceModel(clockHz: 100e6, bandwidthBytesPerSecond: 1e12).layerTime(layer, engine: engine)
+        let starved = PerformanceModel(clockHz: 100e6, bandwidthBytesPerSecond: 1e3).layerTime(layer, engine: engine)
+        #expect(!fast.isMemoryBound && fast.seconds == fast.computeSeconds)
+        #expect(starved.isMemoryBound && starved.seconds == starved.memorySeconds)
+        // FC weights: K·N bytes at 8 bits over a batch of 16, the input once, the output once.
+        #expect(fast.bytes == Double(1568 * 10) / 16 + 1568 + 10)
+    }
+
+    @Test func cascadeBeatsItsOwnStagesAndRespectsTheBudget() throws {
+        let explorer = Explorer(device: .zc706)
+        let budget = Device.zc706.budget(fraction: 0.1)
+        let cascade = try explorer.bestCascade(lowWordlength: 4, highWordlength: 8, forwardedFraction: 0.25,
+                                               workload: Self.workload, budget: budget)
+        #expect(cascade.resources.fits(in: budget))
+        #expect(abs(cascade.throughput - min(cascade.lpu.throughput, cascade.hpu.throughput / 0.25)) <= cascade.throughput * 1e-9)
+        // Forwarding everything is no faster than the HPU alone with the whole budget.
+        let all = try explorer.bestCascade(lowWordlength: 4, highWordlength: 8, forwardedFraction: 1,
+                                           workload: Self.workload, budget: budget)
+        let single = try explorer.bestEngine(wordlength: 8, workload: Self.workload, budget: budget)
+        #expect(all.throughput <= single.throughput * (1 + 1e-9))
+        // Forwarding nothing: the LPU alone sets the pace.
+        let none = try explorer.bestCascade(lowWordlength: 4, highWordlength: 8, forwardedFraction: 0,
+                                            workload: Self.workload, budget: budget)
+        #expect(abs(none.throughput - none.lpu.throughput) <= none.throughput * 1e-9)
+        #expect(none.throughput >= cascade.throughput * (1 - 1e-9))
+    }
+
+    @Test func baselineIsTheShortestWordlengthMeetingTheTolerance() {
+        let profile = AccuracyProfile(reference: 0.90, accuracy: [4: 0.70, 5: 0.86, 6: 0.89, 8: 0.90])
+        #expect(profile.shortestWordlength(within: 0.05) == 5)
+        #expect(profile.shortestWordlength(within: 0.01) == 6)
+        #expect(profile.shortestWordlength(within: 0) == 8)
+        #expect(AccuracyProfile(reference: 0.9, accuracy: [4: 0.5]).shortestWordlength(within: 0.01) == nil)
+    }
+}
