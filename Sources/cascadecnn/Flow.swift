@@ -19,7 +19,8 @@ struct Flow: ParsableCommand {
     @Option(help: "The trained model (ONNX).") var model = "examples/mnist/model.onnx"
     @Option(help: "Labelled evaluation set (a folder with inputs.npy and labels.npy).") var eval = "examples/mnist/eval"
     @Option(help: "Labelled held-out test set, used only to report.") var test = "examples/mnist/test"
-    @Option(help: "Target device: zc706 or zcu102.") var device = "zc706"
+    @Option(help: "Target device: zc706, zcu102 or a device file (see `cascadecnn devices`).") var device = "zc706"
+    @Option(help: "Fraction of each device resource the design may use, in (0, 1].") var budget = 0.8
     @Option(help: "Allowed loss of top-1 accuracy, in percentage points.") var tolerance = 1.0
     @Option(help: "What the tolerance is measured from: float, or a wordlength in bits.") var reference = "8"
     @Option(help: "Wordlengths to explore, as FIRST...LAST within 2...16.") var wordlengths = "2...16"
@@ -30,9 +31,6 @@ struct Flow: ParsableCommand {
     @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).") var output = "cascade-out"
 
     func validate() throws {
-        guard ["zc706", "zcu102"].contains(device.lowercased()) else {
-            throw ValidationError("--device \(device) is not known; choose zc706 or zcu102")
-        }
         _ = try parsedReference()
         _ = try parsedWordlengths()
     }
@@ -60,6 +58,8 @@ struct Flow: ParsableCommand {
         configuration.wordlengths = try parsedWordlengths()
         configuration.highPrecisionWordlength = hpuWordlength
         configuration.rounding = rounding
+        configuration.device = device
+        configuration.budgetFraction = budget
         configuration.seed = seed
         return configuration
     }
@@ -82,7 +82,12 @@ struct Flow: ParsableCommand {
             CEU gBvSB M=\(r.ceu.m) N=\(r.ceu.n) th=\(String(format: "%.4f", r.ceu.threshold)) on \(r.ceu.scoreFormat) scores
             cascade: \(percent(r.cascadeAccuracy.eval)) eval, \(percent(r.cascadeAccuracy.test)) test; \
             forwarded \(percent(r.forwardedFraction.eval)) eval, \(percent(r.forwardedFraction.test)) test
-            wrote \(output)/cascade.json, tables and RTL; simulate with `make -C \(output) sim`
+            \(run.architecture.units.map { "\($0.name): \($0.description)" }.joined(separator: "; "))
+            \(run.report.speedUps.map { figure in
+                String(format: "tolerance %.1f points: f %.1f%%, speed-up %.2fx over the %d-bit baseline",
+                       figure.tolerance * 100, figure.forwardedFraction * 100, figure.speedUp, figure.baselineWordlength)
+            }.joined(separator: "\n"))
+            wrote \(output)/cascade.json, report.html, tables and RTL; simulate with `make -C \(output) sim`
             """)
     }
 }

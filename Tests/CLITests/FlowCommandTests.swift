@@ -59,6 +59,12 @@ import Toolflow
                 #expect(value != nil, "cascade.json lacks \(path)")
             }
             #expect(run.standardError.contains("explored"))
+            // The DSE's report: speed-up per tolerance, and a page that needs nothing else.
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("report.json")))
+            #expect(((report as? [String: Any])?["speedUps"] as? [Any])?.isEmpty == false)
+            let html = try String(contentsOf: output.appendingPathComponent("report.html"), encoding: .utf8)
+            #expect(html.contains("<svg") && !html.contains("<script"))
+            #expect(run.standardOutput.contains("speed-up"))
         }
     }
 
@@ -80,7 +86,8 @@ import Toolflow
         (["--tolerance=-1"], "--tolerance -1"),
         (["--wordlengths", "1...5"], "outside 2...16"),
         (["--wordlengths", "five"], "--wordlengths five"),
-        (["--device", "de10"], "--device de10"),
+        (["--device", "de10"], "de10"),
+        (["--budget", "0"], "budget"),
         (["--reference", "best"], "--reference best"),
         (["--eval", "/nonexistent"], "/nonexistent"),
     ])

@@ -7,9 +7,9 @@ import HDLGen
 public struct CascadeRun: Sendable {
     public let result: CascadeResult
     public let lpuEvalScores: [Int32]
-
-    /// Tile sizes of both MM units until the DSE sizes them.
-    public static let defaultTiles = (pes: 8, maccs: 16)
+    /// Both engines, the truncation unit and the CEU as the DSE sized them.
+    public let architecture: CascadeArchitecture
+    public let report: CascadeReport
 
     /// Every file of the output folder: the result as JSON, its tables, each unit's
     /// quantisation, and the RTL of the chosen units with testbenches and Makefiles.
@@ -23,19 +23,21 @@ public struct CascadeRun: Sendable {
             ("hpu-quantisation.json", text(r.hpu.quantisation.json)),
             ("lpu-quantisation.json", text(r.lpu.quantisation.json)),
         ]
+        files += [("report.json", try report.json()), ("report.html", report.html())]
         var bundles: [(name: String, bundle: SimulationBundle)] = []
         let provenance = ["cascadecnn flow (seed \(r.seed)): \(r.model), tolerance \(r.tolerance) points"]
-        let tiles = Self.defaultTiles
-        for (name, w) in [("mm-lpu", r.lpu.wordlength), ("mm-hpu", r.hpu.wordlength)] {
-            let unit = try MatrixMultiplyUnit(wordlength: w, pes: tiles.pes, maccs: tiles.maccs)
+        for (name, engine) in [("mm-lpu", architecture.lpu.engine), ("mm-hpu", architecture.hpu.engine)] {
+            let unit = try MatrixMultiplyUnit(wordlength: engine.wordlength, pes: engine.pes, maccs: engine.maccs,
+                                              maxWindow: engine.maxWindow)
             bundles.append((name, try unit.simulationBundle(beats: unit.stimulus(cycles: 256, seed: r.seed), provenance: provenance)))
         }
         let truncation = try WeightTruncationUnit(highWordlength: r.hpu.wordlength, lowWordlength: r.lpu.wordlength,
-                                                  lanes: tiles.maccs, rounding: r.weightRounding)
+                                                  lanes: architecture.truncationUnit.lanes, rounding: r.weightRounding)
         bundles.append(("truncation", try truncation.simulationBundle(beats: truncation.stimulus(cycles: 256, seed: r.seed),
                                                                        provenance: provenance)))
         let classes = r.classes
-        let ceu = try ConfidenceEvaluationUnit(classes: classes, lanes: min(classes, 16), m: r.ceu.m, n: r.ceu.n,
+        let ceu = try ConfidenceEvaluationUnit(classes: classes, lanes: min(classes, architecture.confidenceUnit.lanes),
+                                               m: r.ceu.m, n: r.ceu.n,
                                                scoreFormat: r.ceu.scoreFormat, thresholdFractionBits: r.ceu.thresholdFractionBits)
         let samples = (0..<min(sampleCount, 64)).map { i in lpuEvalScores[(i * classes)..<((i + 1) * classes)].map(Int.init) }
         bundles.append(("ceu", try ceu.simulationBundle(samples: samples, threshold: r.ceu.thresholdWord, stallPercent: 20,

@@ -25,9 +25,10 @@ public struct CascadeFlow: Sendable {
         public var highPrecisionWordlength: Int?
         public var rounding: Rounding = .halfUp
         public var thresholdFractionBits = 10
-        /// Relative throughput of one engine at a wordlength, for choosing the LPU; the DSE
-        /// replaces this stand-in (multiplier area growing with the square of the wordlength).
-        public var throughput: @Sendable (Int) -> Double = { 1 / Double($0 * $0) }
+        /// A built-in device name (zc706, zcu102) or a device file.
+        public var device = "zc706"
+        /// The fraction of each of the device's resources the design may use.
+        public var budgetFraction = 0.8
         public var seed: UInt64 = 1
 
         public init(modelPath: String, evalPath: String, testPath: String, tolerance: Double) {
@@ -71,6 +72,11 @@ public struct CascadeFlow: Sendable {
         try test.validate(for: network)
         let classes = network.outputSize
         guard classes >= 2 else { throw SearchError.invalidOption("the model has \(classes) output; the CEU needs 2 or more classes") }
+        let device = try Device.resolve(config.device)
+        guard config.budgetFraction > 0, config.budgetFraction <= 1 else { throw DeviceError.invalidBudget(config.budgetFraction) }
+        let workload = Workload(network)
+        let explorer = Explorer(device: device)
+        let budget = device.budget(fraction: config.budgetFraction)
 
         func floatAccuracy(_ data: Dataset, _ labels: [Int]) -> Double {
             let scores = FloatInference(network: network).run(data)
@@ -110,6 +116,7 @@ public struct CascadeFlow: Sendable {
         let hpuTestPredictions = ClassificationAccuracy.predictions(hpuTest.words, classes: classes)
 
         // 3. Each shorter LPU, derived from the HPU's words; the CEU tuned for it.
+        let hpuAlone = try explorer.bestEngine(wordlength: hpuWordlength, workload: workload, budget: budget, unit: "HPU")
         let lpuWordlengths = config.wordlengths.filter { $0 < hpuWordlength }
         guard !lpuWordlengths.isEmpty else { throw SearchError.noShorterWordlength(hpu: hpuWordlength) }
         var candidates: [CascadeResult.Candidate] = []
@@ -123,9 +130,11 @@ public struct CascadeFlow: Sendable {
                 scores: result.words, scoreFormat: result.format, classes: classes, lpuPredictions: predictions,
                 hpuPredictions: hpuEvalPredictions, labels: evalLabels, target: target,
                 thresholdFractionBits: config.thresholdFractionBits)
-            let speedup = setting.map { setting in
-                let (low, high) = (config.throughput(w), config.throughput(hpuWordlength))
-                return 1 / (1 / low + setting.forwardedFraction / high) / high
+            // Speed-up over the HPU alone, both sized by the DSE within the same budget.
+            let speedup = try setting.map { setting in
+                try explorer.bestCascade(lowWordlength: w, highWordlength: hpuWordlength,
+                                         forwardedFraction: setting.forwardedFraction, workload: workload, budget: budget,
+                                         m: setting.m, n: setting.n).throughput / hpuAlone.throughput
             }
             let candidate = CascadeResult.Candidate(wordlength: w, accuracy: accuracy, ceu: setting, estimatedSpeedup: speedup)
             candidates.append(candidate)
@@ -152,6 +161,17 @@ public struct CascadeFlow: Sendable {
                                                    hpuPredictions: hpuTestPredictions, labels: testLabels)
         let comparison = try compareScores(lpuEval, hpuPredictions: hpuEvalPredictions, labels: evalLabels,
                                            classes: classes, reference: referenceEval)
+
+        // 5. Size the chosen cascade, and report the speed-up over the baseline per tolerance.
+        progress("sizing the cascade for \(device.name) and exploring the baselines")
+        let architecture = try explorer.bestCascade(
+            lowWordlength: chosen.candidate.wordlength, highWordlength: hpuWordlength,
+            forwardedFraction: chosen.setting.forwardedFraction, workload: workload, budget: budget,
+            m: chosen.setting.m, n: chosen.setting.n)
+        let report = try report(workload: workload, device: device, explored: explored, referenceEval: referenceEval,
+                                lpuWordlength: chosen.candidate.wordlength, hpuWordlength: hpuWordlength,
+                                lpuEval: lpuEval, hpuPredictions: hpuEvalPredictions, labels: evalLabels,
+                                setting: chosen.setting)
 
         let referenceTest: Double
         switch config.reference {
@@ -185,7 +205,44 @@ public struct CascadeFlow: Sendable {
             lpuCandidates: candidates,
             confidenceScores: comparison,
             seed: config.seed)
-        return CascadeRun(result: result, lpuEvalScores: lpuEval.words)
+        return CascadeRun(result: result, lpuEvalScores: lpuEval.words, architecture: architecture, report: report)
+    }
+
+    /// The report: throughput per wordlength, the cascade against the baseline at each
+    /// tolerance of a sweep (the CEU retuned for each), and f against the threshold.
+    func report(workload: Workload, device: Device, explored: [(wordlength: Int, accuracy: Double)], referenceEval: Double,
+                lpuWordlength: Int, hpuWordlength: Int, lpuEval: FixedPointResult, hpuPredictions: [Int], labels: [Int],
+                setting: ConfidenceSetting) throws -> CascadeReport {
+        let config = configuration
+        let classes = lpuEval.classes
+        let lpuPredictions = ClassificationAccuracy.predictions(lpuEval.words, classes: classes)
+        let profile = AccuracyProfile(reference: referenceEval,
+                                      accuracy: Dictionary(uniqueKeysWithValues: explored.map { ($0.wordlength, $0.accuracy) }))
+        let tolerances = Array(Set([0.5, 1, 2, 5, config.tolerance])).sorted()
+        let points: [OperatingPoint] = try tolerances.compactMap { tolerance in
+            guard let baseline = profile.shortestWordlength(within: tolerance / 100),
+                  let tuned = try ConfidenceTuning.tune(
+                    scores: lpuEval.words, scoreFormat: lpuEval.format, classes: classes, lpuPredictions: lpuPredictions,
+                    hpuPredictions: hpuPredictions, labels: labels, target: referenceEval - tolerance / 100,
+                    thresholdFractionBits: config.thresholdFractionBits)
+            else { return nil }
+            return OperatingPoint(tolerance: tolerance / 100, forwardedFraction: tuned.forwardedFraction,
+                                  hpuWordlength: hpuWordlength, baselineWordlength: baseline, m: tuned.m, n: tuned.n,
+                                  threshold: tuned.threshold)
+        }
+        let one = 1 << setting.thresholdFractionBits
+        let thresholds = try stride(from: 0, through: one, by: max(1, one / 40)).map { word in
+            var at = setting
+            at.thresholdWord = word
+            let measured = try ConfidenceTuning.evaluate(at, scores: lpuEval.words, scoreFormat: lpuEval.format, classes: classes,
+                                                         lpuPredictions: lpuPredictions, hpuPredictions: hpuPredictions,
+                                                         labels: labels)
+            return CascadeReport.ThresholdFigure(threshold: at.threshold, forwardedFraction: measured.forwarded,
+                                                 accuracyLoss: referenceEval - measured.accuracy)
+        }
+        return try CascadeReport.explore(workload: workload, device: device, budgetFraction: config.budgetFraction,
+                                         accuracy: profile, lpuWordlength: lpuWordlength, operatingPoints: points,
+                                         thresholds: thresholds, chosenTolerance: config.tolerance / 100)
     }
 
     /// The forwarded fraction each confidence score needs for each tolerance of a sweep (and
