@@ -33,6 +33,7 @@ import Testing
         let threshold = [0, (1 << 11) - 1, unit.thresholdWord(0.5)][(c.classes + c.lanes + c.n) % 3]
         let bundle = try unit.simulationBundle(samples: samples, threshold: threshold, stallPercent: 30, seed: 5)
         try expectSimulationPasses(bundle, checks: samples.count * 4)
+        try expectLintClean(bundle.circuit)
     }
 
     @Test(arguments: [0, 1, 512, 1024, 2047])
