@@ -58,6 +58,13 @@ import Toolflow
                 for key in path.split(separator: ".") { value = (value as? [String: Any])?[String(key)] }
                 #expect(value != nil, "cascade.json lacks \(path)")
             }
+            // The LPU's quantisation inside cascade.json is a quantisation file as it is.
+            let lpu = try #require((object["lpu"] as? [String: Any])?["quantisation"])
+            let file = output.appendingPathComponent("lpu-from-cascade.json")
+            try JSONSerialization.data(withJSONObject: lpu).write(to: file)
+            let loaded = try Quantisation.load(path: file.path)
+            let written = try Quantisation.load(path: output.appendingPathComponent("lpu-quantisation.json").path)
+            #expect(loaded == written)
             #expect(run.standardError.contains("explored"))
             // The DSE's report: speed-up per tolerance, and a page that needs nothing else.
             let report = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("report.json")))

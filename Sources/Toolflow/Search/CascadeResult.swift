@@ -25,6 +25,12 @@ public struct CascadeResult: Codable, Sendable {
         public var thresholdFractionBits: Int
         /// The format of the LPU's class scores, which the CEU reads.
         public var scoreFormat: FixedPointFormat
+
+        enum CodingKeys: String, CodingKey {
+            case m, n, threshold
+            case thresholdWord = "threshold_word", thresholdFractionBits = "threshold_fraction_bits"
+            case scoreFormat = "score_format"
+        }
     }
 
     /// One explored wordlength: the best quantisation's accuracy on the evaluation set.
@@ -33,6 +39,11 @@ public struct CascadeResult: Codable, Sendable {
         public var top1: Double
         public var top5: Double?
         public var bitExactEvaluations: Int
+
+        enum CodingKeys: String, CodingKey {
+            case wordlength, top1, top5
+            case bitExactEvaluations = "bit_exact_evaluations"
+        }
     }
 
     /// One LPU candidate: its derived accuracy and the best CEU setting for it.
@@ -41,6 +52,11 @@ public struct CascadeResult: Codable, Sendable {
         public var accuracy: Double
         public var ceu: ConfidenceSetting?
         public var estimatedSpeedup: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case wordlength, accuracy, ceu
+            case estimatedSpeedup = "estimated_speedup"
+        }
     }
 
     /// Forwarded fraction needed by each confidence score to meet each tolerance (eval set).
@@ -49,6 +65,11 @@ public struct CascadeResult: Codable, Sendable {
         public var tolerances: [Double]
         /// Per tolerance; nil where even forwarding everything falls short.
         public var forwardedFractions: [Double?]
+
+        enum CodingKeys: String, CodingKey {
+            case measure, tolerances
+            case forwardedFractions = "forwarded_fractions"
+        }
     }
 
     public var model: String
@@ -69,18 +90,24 @@ public struct CascadeResult: Codable, Sendable {
     public var confidenceScores: [ScoreComparison]
     public var seed: UInt64
 
-    /// Sorted keys, snake case, pretty printed: the same result gives the same bytes.
+    /// Sorted keys, pretty printed: the same result gives the same bytes. The result's own
+    /// keys are snake case; the quantisations inside keep the keys of a quantisation file,
+    /// so `lpu.quantisation` can be saved and given to `cascadecnn infer` as it is.
     public var json: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         return try! encoder.encode(self)
     }
 
     public static func decode(_ data: Data) throws -> CascadeResult {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(CascadeResult.self, from: data)
+        try JSONDecoder().decode(CascadeResult.self, from: data)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, classes, tolerance, reference, hpu, lpu, ceu, seed, wordlengths
+        case referenceAccuracy = "reference_accuracy", floatAccuracy = "float_accuracy"
+        case forwardedFraction = "forwarded_fraction", cascadeAccuracy = "cascade_accuracy"
+        case weightRounding = "weight_rounding", lpuCandidates = "lpu_candidates", confidenceScores = "confidence_scores"
     }
 
     /// The per-wordlength accuracy table as CSV.

@@ -25,6 +25,12 @@ public struct ConfidenceSetting: Codable, Equatable, Sendable {
 
     /// th as a real number.
     public var threshold: Double { Double(thresholdWord) / Double(1 << thresholdFractionBits) }
+
+    enum CodingKeys: String, CodingKey {
+        case m, n, accuracy
+        case thresholdWord = "threshold_word", thresholdFractionBits = "threshold_fraction_bits"
+        case forwardedFraction = "forwarded_fraction"
+    }
 }
 
 /// Tuning of the CEU's M, N and th on the evaluation set with its bit-exact golden model.
