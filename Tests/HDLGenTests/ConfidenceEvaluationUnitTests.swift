@@ -84,6 +84,9 @@ import Testing
         // One dominant score: e ≈ (1, 0, 0, 0), so gBvSB ≈ 1 passes th = 0.99.
         let dominant = unit.decide(scores: [-128, 127, -128, -128], threshold: unit.thresholdWord(0.99))
         #expect(dominant.predicted == 1 && dominant.confident)
+        // Threshold words: th · 2^10, half up, within the 11-bit input.
+        #expect(unit.thresholdWord(0.5) == 512 && unit.thresholdWord(1) == 1024)
+        #expect(unit.thresholdWord(2.5) == 2047 && unit.thresholdWord(-0.1) == 0)
     }
 }
 

@@ -62,6 +62,7 @@ import Testing
             ("widened", { x, _ in x.resized(to: x.width + 3) }),
             ("wrapped", { x, _ in x.truncated(to: max(1, x.width - 1)) }),
             ("joined", { x, y in Signal.concatenation([y, x]) }),
+            ("top_bit", { x, _ in x.bit(x.width - 1) }),
             ("larger", { x, y in Signal.select(x > y, x.resized(to: 9).asSInt, y.resized(to: 9).asSInt) }),
         ]
 
@@ -112,6 +113,7 @@ import Testing
             return tx.isSigned ? x.wrapped(toWordlength: w) : x & ((1 << w) - 1)
         case "joined": return Int(bits(y, ty, to: ty.width) << UInt64(tx.width) | bits(x, tx, to: tx.width))
         case "larger": return max(x, y)
+        case "top_bit": return Int(x.bitPattern(wordlength: tx.width) >> UInt64(tx.width - 1))
         default: fatalError("no reference for \(name)")
         }
     }

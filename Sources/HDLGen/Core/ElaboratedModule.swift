@@ -69,9 +69,6 @@ public struct ElaboratedModule: Sendable {
         public let usesReset: Bool
     }
 
-    /// Whether the module has a `clk` port (it holds registers, or an instance does).
-    public var usesClock: Bool { ports.contains { $0.name == "clk" } }
-
     /// The port named `name`.
     public func port(_ name: String) -> Port? { ports.first { $0.name == name } }
 }

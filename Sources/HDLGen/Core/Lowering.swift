@@ -98,7 +98,7 @@ struct Lowering {
                 let elseCondition = condition.map { Node(.binary(.and, $0, notWhen), .bool) } ?? notWhen
                 let touched = resolve(thenBranch, into: &thenTerms, under: thenCondition)
                     .union(resolve(elseBranch, into: &elseTerms, under: elseCondition))
-                for id in touched.sorted(by: { String(describing: $0) < String(describing: $1) }) {
+                for id in touched {
                     terms[id] = .select(when, thenTerms[id] ?? .hole, elseTerms[id] ?? .hole, location)
                     nested[id] = nested[id] ?? location
                 }

@@ -319,20 +319,6 @@ public struct Instance {
         builder.record("\(module.name) has no port \(port)", file: file, line: line)
         return .invalid("no port \(port)", .bool, file: file, line: line)
     }
-
-    /// The elements of an element-array output port of the instance.
-    public func elements(of port: String, file: StaticString = #fileID, line: UInt = #line) -> [Signal] {
-        guard let declared = module.ports.first(where: { $0.name == port }) else {
-            _ = self.port(port, file: file, line: line)
-            return []
-        }
-        let bus = self.port(port, file: file, line: line)
-        let w = declared.elementType.width
-        return (0..<declared.count).map { i in
-            Signal(Node(.slice(bus.node, high: (i + 1) * w - 1, low: i * w), declared.elementType,
-                        nameHint: "\(name)_\(port)_\(i)"))
-        }
-    }
 }
 
 /// A memory of a module: its words, and (for a ROM) their contents.
@@ -359,7 +345,6 @@ public struct Memory: Sendable {
 
     /// Bits of an address: log2 of the depth.
     public var addressWidth: Int { max(1, Int.bitWidth - 1 - declaration.depth.leadingZeroBitCount) }
-    public var depth: Int { declaration.depth }
 
     /// The word at `address`, read combinationally; a register on the result (or on the
     /// address) lets synthesis map the memory to block RAM.

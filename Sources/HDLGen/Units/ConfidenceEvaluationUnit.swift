@@ -69,7 +69,7 @@ public struct ConfidenceEvaluationUnit: Module {
     /// the e register, ⌈log2 lanes⌉ tree levels, the accumulator and the output register.
     public var latency: Int { beatsPerSample + 6 + laneLevels }
     /// Cycles per sample in steady state with no stalls: pass 2 plus the handover.
-    public var cyclesPerSample: Int { max(beatsPerSample, beatsPerSample + 5 + laneLevels) }
+    public var cyclesPerSample: Int { beatsPerSample + 5 + laneLevels }
 
     public func build(_ mb: ModuleBuilder) throws {
         let ws = scoreFormat.wordlength

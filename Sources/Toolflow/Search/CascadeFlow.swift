@@ -269,32 +269,3 @@ public struct CascadeFlow: Sendable {
         }
     }
 }
-
-/// The choices of wordlength, as plain functions of accuracy tables.
-public enum WordlengthSelection {
-    /// The shortest wordlength whose accuracy reaches `target`.
-    public static func highPrecision(_ explored: [(wordlength: Int, accuracy: Double)], target: Double,
-                                     tolerance: Double) throws -> Int {
-        if let found = explored.sorted(by: { $0.wordlength < $1.wordlength }).first(where: { $0.accuracy >= target - 1e-12 }) {
-            return found.wordlength
-        }
-        let best = explored.max { $0.accuracy < $1.accuracy || ($0.accuracy == $1.accuracy && $0.wordlength > $1.wordlength) }
-        throw SearchError.toleranceUnreachable(tolerance: tolerance, target: target, best: best?.accuracy ?? 0,
-                                               bestWordlength: best?.wordlength ?? 0)
-    }
-
-    /// The LPU's formats: its own search's fraction bits, except that a weight keeps at most
-    /// the HPU's fraction bits and at least w_h fewer (the truncation unit shifts right by
-    /// 0 … w_h); each bias is aligned to its accumulator, wide enough for the HPU's range.
-    public static func lowPrecisionFormats(_ low: Quantisation, under high: Quantisation) -> Quantisation {
-        var result = low
-        for i in result.layers.indices {
-            let (h, l) = (high.layers[i], low.layers[i])
-            let weights = max(min(l.weights.fractionBits, h.weights.fractionBits), h.weights.fractionBits - h.weights.wordlength)
-            result.layers[i].weights.fractionBits = weights
-            let largest = scalbn(1.0, h.bias.wordlength - 1 - h.bias.fractionBits)
-            result.layers[i].bias = RangeCalibration.biasFormat(largest: largest, fractionBits: l.input.fractionBits + weights)
-        }
-        return result
-    }
-}

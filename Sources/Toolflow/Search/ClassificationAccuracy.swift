@@ -38,9 +38,4 @@ public struct Accuracy: Codable, Equatable, Sendable {
         top1 = ClassificationAccuracy.topK(values, classes: classes, labels: labels, k: 1)
         top5 = classes > 5 ? ClassificationAccuracy.topK(values, classes: classes, labels: labels, k: 5) : nil
     }
-
-    public init(top1: Double, top5: Double?) {
-        self.top1 = top1
-        self.top5 = top5
-    }
 }
