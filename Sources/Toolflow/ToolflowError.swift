@@ -18,6 +18,8 @@ public enum ToolflowError: Error, Equatable, CustomStringConvertible, Sendable {
     case dataMismatch(String)
     /// A quantisation that is not valid for the network.
     case invalidQuantisation(String)
+    /// A layer the layer engine cannot run, or an engine too small for the network.
+    case unsupportedByEngine(layer: String, reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,8 @@ public enum ToolflowError: Error, Equatable, CustomStringConvertible, Sendable {
             return reason
         case let .invalidQuantisation(reason):
             return "invalid quantisation: \(reason)"
+        case let .unsupportedByEngine(layer, reason):
+            return "layer \"\(layer)\" cannot run on the layer engine: \(reason)"
         }
     }
 }

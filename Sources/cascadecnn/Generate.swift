@@ -39,8 +39,7 @@ struct BundleOptions: ParsableArguments {
         try bundle.write(to: URL(fileURLWithPath: output))
         print(([summary,
                 "  RTL:        " + bundle.circuit.modules.map { "rtl/\($0.name).v" }.joined(separator: ", "),
-                "  testbench:  tb/\(bundle.testbench.name).v, \(bundle.testbench.cycles) cycles, "
-                    + "\(bundle.testbench.check.beats.count) results checked"]
+                "  testbench:  tb/\(bundle.testbench.name).v, \(bundle.testbench.summary)"]
                + details.map { "  " + $0 }
                + ["Simulate with `make -C \(output) sim`, lint with `make -C \(output) lint`."]).joined(separator: "\n"))
     }

@@ -8,10 +8,11 @@ import Testing
 
     func simulate(_ mutate: (inout Testbench.OutputCheck) -> Void) throws -> SimulationResult {
         let good = try unit.simulationBundle(beats: unit.stimulus(cycles: 60, seed: 9))
-        var check = good.testbench.check
+        let original = try #require(good.testbench as? Testbench)
+        var check = original.check
         mutate(&check)
-        let testbench = try Testbench(dut: good.circuit.top, stimulus: good.testbench.stimulus, check: check,
-                                      drainCycles: good.testbench.drainCycles)
+        let testbench = try Testbench(dut: good.circuit.top, stimulus: original.stimulus, check: check,
+                                      drainCycles: original.drainCycles)
         return try Icarus.simulate(SimulationBundle(circuit: good.circuit, testbench: testbench))
     }
 

@@ -5,11 +5,11 @@ import Foundation
 /// with `sim`, `lint` and `vcd` targets.
 public struct SimulationBundle: Sendable {
     public let circuit: Circuit
-    public let testbench: Testbench
+    public let testbench: any TestbenchSource
     /// Lines for the README-like header of the Makefile: how the bundle was made.
     public let provenance: [String]
 
-    public init(circuit: Circuit, testbench: Testbench, provenance: [String] = []) {
+    public init(circuit: Circuit, testbench: any TestbenchSource, provenance: [String] = []) {
         self.circuit = circuit
         self.testbench = testbench
         self.provenance = provenance
@@ -64,6 +64,19 @@ public struct SimulationBundle: Sendable {
 
             """
     }
+}
+
+/// A self-checking testbench: a top module named `name`, in `name.v` among its files, that
+/// ends by printing `N passed, N failed`.
+public protocol TestbenchSource: Sendable {
+    var name: String { get }
+    /// What the testbench runs and checks, in a few words.
+    var summary: String { get }
+    func files() -> [SourceFile]
+}
+
+extension Testbench: TestbenchSource {
+    public var summary: String { "\(cycles) cycles, \(check.beats.count) results checked" }
 }
 
 /// Writing generated folders all or nothing.

@@ -1,0 +1,44 @@
+/// The format of one memory line of a `LayerEngine`: K_t words of w bits, word k in bits
+/// k·w … k·w + w − 1 (two's complement, upper bits zero), or one bias in two's complement
+/// over the whole line. Lines travel as hexadecimal text, most significant digit first,
+/// as `$readmemh` reads them.
+public enum EngineMemoryLine {
+    /// The line holding `words` (each a w-bit two's-complement value).
+    public static func hex(words: [Int], wordlength: Int, lineWidth: Int) -> String {
+        var bits = [Bool](repeating: false, count: lineWidth)
+        for (k, word) in words.enumerated() {
+            for b in 0..<wordlength where (word >> b) & 1 == 1 { bits[k * wordlength + b] = true }
+        }
+        return hex(bits)
+    }
+
+    /// The line holding `value` sign-extended to the whole line.
+    public static func hex(value: Int, lineWidth: Int) -> String {
+        hex((0..<lineWidth).map { b in (value >> min(b, Int.bitWidth - 1)) & 1 == 1 })
+    }
+
+    /// The `count` w-bit signed words of a line given in hexadecimal; nil if it is not hexadecimal.
+    public static func words(hex text: String, count: Int, wordlength: Int) -> [Int]? {
+        var bits: [Bool] = []
+        for character in text.reversed() {
+            guard let nibble = character.hexDigitValue else { return nil }
+            for b in 0..<4 { bits.append((nibble >> b) & 1 == 1) }
+        }
+        return (0..<count).map { k in
+            var value = 0
+            for b in 0..<wordlength where k * wordlength + b < bits.count && bits[k * wordlength + b] { value |= 1 << b }
+            return value >= 1 << (wordlength - 1) ? value - (1 << wordlength) : value
+        }
+    }
+
+    static func hex(_ bits: [Bool]) -> String {
+        let digits = Array("0123456789abcdef")
+        var text = ""
+        for nibble in stride(from: (bits.count + 3) / 4 - 1, through: 0, by: -1) {
+            var value = 0
+            for b in 0..<4 where nibble * 4 + b < bits.count && bits[nibble * 4 + b] { value |= 1 << b }
+            text.append(digits[value])
+        }
+        return text
+    }
+}

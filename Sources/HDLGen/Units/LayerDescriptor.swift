@@ -1,0 +1,59 @@
+/// The fields of one layer descriptor of the `LayerEngine`, in register order. Every layer
+/// the engine runs is a convolution over a `[C, H, W]` input held as lines of K_t channels
+/// (a fully connected layer is the convolution whose kernel covers the whole input),
+/// followed by bias, requantisation, an optional ReLU and a max pooling (1×1 for none).
+public enum DescriptorField: Int, CaseIterable, Sendable {
+    /// Line addresses in memory: the input, the (pooled) output, the layer's first weight
+    /// line and its first bias line.
+    case inputAddress, outputAddress, weightAddress, biasAddress
+    /// Input lines (⌈C/K_t⌉·H·W), channel groups ⌈C/K_t⌉, height and width.
+    case inputLines, inputGroups, inputHeight, inputWidth
+    case kernelHeight, kernelWidth, strideY, strideX, dilationY, dilationX, padTop, padLeft
+    /// Beats per window: ⌈C/K_t⌉·kh·kw.
+    case beats
+    /// The convolution's output height and width, their product, and tiles of P channels.
+    case outputHeight, outputWidth, outputPositions, tiles
+    /// The requantisation shift plus the wordlength (`LayerEngine.shiftOffset`): the run-time
+    /// right shift of the bias-added accumulator widened by w bits, and whether ReLU follows.
+    case shift, relu
+    case poolHeight, poolWidth, poolStrideY, poolStrideX, poolPadTop, poolPadLeft, pooledHeight, pooledWidth
+    /// Output lines per position (⌈N/K_t⌉), and channels in the last of them (1…K_t).
+    case outputGroups, lastLanes
+
+    /// The field's word in a descriptor.
+    public var index: Int { rawValue }
+}
+
+/// The register map of the `LayerEngine`, in 32-bit words (byte address = word · 4).
+///
+/// The lower half holds the control and status registers, the upper half the descriptor
+/// table: layer `l`'s field `f` at `descriptorBase + l·descriptorStride + f`. Descriptors
+/// are write-only; reading them returns zero.
+public enum EngineRegister {
+    /// Write 1 to bit 0 to start the layers 0 ..< `layerCount` (ignored while busy).
+    public static let control = 0
+    /// Bit 0 busy, bit 1 done (set when the last layer has finished, cleared by a start).
+    public static let status = 1
+    public static let layerCount = 2
+    /// Cycles from start to done, a 48-bit counter in two words.
+    public static let cyclesLow = 3
+    public static let cyclesHigh = 4
+    /// The byte address of memory line 0 for the AXI4 master.
+    public static let baseAddress = 5
+    /// Word `layerCycles + l`: the cycle counter's low word when layer `l` finished.
+    public static let layerCycles = 32
+    /// Words per descriptor.
+    public static let descriptorStride = 64
+}
+
+/// One layer's descriptor: a value per `DescriptorField`.
+public struct LayerDescriptor: Hashable, Sendable {
+    public private(set) var values: [Int]
+
+    public init() { values = Array(repeating: 0, count: DescriptorField.allCases.count) }
+
+    public subscript(field: DescriptorField) -> Int {
+        get { values[field.index] }
+        set { values[field.index] = newValue }
+    }
+}

@@ -1,0 +1,109 @@
+/// One layer as the layer engine runs it: a CONV or FC layer of the network (an FC layer is
+/// the convolution whose kernel covers its whole `[C, H, W]` input) with the ReLU and max
+/// pooling that follow it fused in. Reshapes vanish (an FC layer reads its input in the
+/// engine's layout, its weights permuted to match) and a final Softmax is left to the host.
+public struct EngineLayer: Sendable {
+    /// The network layer with the weights.
+    public var layerIndex: Int
+    /// The network layer whose output this engine layer writes (the last one fused in).
+    public var outputLayerIndex: Int
+    public var name: String
+    /// The input as the engine sees it: `[C, H, W]`.
+    public var inputShape: [Int]
+    public var outputChannels: Int
+    public var window: Window2D
+    /// The convolution's output height and width, before pooling.
+    public var outputHeight: Int, outputWidth: Int
+    public var relu: Bool
+    /// The max pooling, or a 1×1 window for none.
+    public var pooling: Window2D
+    public var pooledHeight: Int, pooledWidth: Int
+
+    /// Maps `network` onto the engine, or says which layer it cannot run and why.
+    public static func layers(of network: Network) throws(ToolflowError) -> [EngineLayer] {
+        var layers: [EngineLayer] = []
+        var shape = network.inputShape.count == 3 ? network.inputShape : [network.inputSize, 1, 1]
+        let none = Window2D(kernelHeight: 1, kernelWidth: 1)
+        for (index, layer) in network.layers.enumerated() {
+            switch layer.operation {
+            case .convolution(let conv):
+                guard conv.groups == 1 else {
+                    throw .unsupportedByEngine(layer: layer.name, reason: "it has \(conv.groups) groups; the engine runs convolutions of one group")
+                }
+                let out = layer.outputShape
+                layers.append(EngineLayer(layerIndex: index, outputLayerIndex: index, name: layer.name, inputShape: shape,
+                                          outputChannels: conv.outputChannels, window: conv.window,
+                                          outputHeight: out[1], outputWidth: out[2], relu: conv.fusedReLU,
+                                          pooling: none, pooledHeight: out[1], pooledWidth: out[2]))
+                shape = out
+            case .fullyConnected(let fc):
+                guard shape.reduce(1, *) == fc.inputFeatures else {
+                    throw .unsupportedByEngine(layer: layer.name, reason: "its \(fc.inputFeatures) inputs do not match the \(shape) before it")
+                }
+                layers.append(EngineLayer(layerIndex: index, outputLayerIndex: index, name: layer.name, inputShape: shape,
+                                          outputChannels: fc.outputFeatures,
+                                          window: Window2D(kernelHeight: shape[1], kernelWidth: shape[2]),
+                                          outputHeight: 1, outputWidth: 1, relu: fc.fusedReLU,
+                                          pooling: none, pooledHeight: 1, pooledWidth: 1))
+                shape = [fc.outputFeatures, 1, 1]
+            case .maxPool(let pooling):
+                guard var last = layers.last, last.outputLayerIndex == index - 1, last.pooling == none else {
+                    throw .unsupportedByEngine(layer: layer.name, reason: "max pooling runs fused on the output of a CONV layer, and only one per layer")
+                }
+                let w = pooling.window
+                guard w.dilationY == 1, w.dilationX == 1 else {
+                    throw .unsupportedByEngine(layer: layer.name, reason: "dilated pooling is not supported")
+                }
+                last.pooling = w
+                last.pooledHeight = layer.outputShape[1]
+                last.pooledWidth = layer.outputShape[2]
+                last.outputLayerIndex = index
+                layers[layers.count - 1] = last
+                shape = layer.outputShape
+            case .relu:
+                // ReLU commutes with max pooling, so it joins the layer before it.
+                guard var last = layers.last, last.outputLayerIndex == index - 1 else {
+                    throw .unsupportedByEngine(layer: layer.name, reason: "a ReLU must follow a CONV, FC or max-pooling layer")
+                }
+                last.relu = true
+                last.outputLayerIndex = index
+                layers[layers.count - 1] = last
+            case .reshape:
+                continue
+            case .softmax:
+                guard index == network.layers.count - 1 else {
+                    throw .unsupportedByEngine(layer: layer.name, reason: "Softmax is only supported as the last layer")
+                }
+            case .averagePool:
+                throw .unsupportedByEngine(layer: layer.name, reason: "average pooling is not supported (max pooling is)")
+            }
+        }
+        guard !layers.isEmpty else {
+            throw .unsupportedByEngine(layer: network.name, reason: "the network has no CONV or FC layer")
+        }
+        return layers
+    }
+
+    public var inputChannels: Int { inputShape[0] }
+    /// Channel groups of K_t the input occupies: ⌈C/K_t⌉.
+    public func inputGroups(maccs: Int) -> Int { (inputChannels + maccs - 1) / maccs }
+    /// Lines of the input in memory: ⌈C/K_t⌉·H·W.
+    public func inputLines(maccs: Int) -> Int { inputGroups(maccs: maccs) * inputShape[1] * inputShape[2] }
+    /// Beats per window: ⌈C/K_t⌉·kh·kw.
+    public func beats(maccs: Int) -> Int { inputGroups(maccs: maccs) * window.kernelHeight * window.kernelWidth }
+    /// Output positions M of the convolution.
+    public var positions: Int { outputHeight * outputWidth }
+    /// Tiles of P output channels.
+    public func tiles(pes: Int) -> Int { (outputChannels + pes - 1) / pes }
+    /// Lines of K_t channels per output position: ⌈N/K_t⌉.
+    public func outputGroups(maccs: Int) -> Int { (outputChannels + maccs - 1) / maccs }
+    /// Lines of the (pooled) output in memory.
+    public func outputLines(maccs: Int) -> Int { outputGroups(maccs: maccs) * pooledHeight * pooledWidth }
+    /// Entries of the output buffer the layer fills: ⌈N/max(P, K_t)⌉·M.
+    public func outputEntries(pes: Int, maccs: Int) -> Int {
+        let lanes = max(pes, maccs)
+        return (outputChannels + lanes - 1) / lanes * positions
+    }
+    /// Taps per pooling window.
+    public var poolArea: Int { pooling.kernelHeight * pooling.kernelWidth }
+}

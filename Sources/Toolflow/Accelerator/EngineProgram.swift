@@ -1,0 +1,189 @@
+import FixedPoint
+import HDLGen
+
+/// The host's side of a layer engine running a quantised network: the engine sized for the
+/// network, the memory image (weights and biases at the layer formats, then per image its
+/// input and every layer's output), the layer descriptors, and the conversion of images and
+/// layer outputs to and from the engine's lines. The testbench and a board's host program
+/// use the same code.
+///
+/// Memory layout, in lines of K_t words: for each layer, its biases (one per line, P per
+/// tile, `LayerEngine.storedBias`) and its weights (per tile, per PE, per beat: the K_t
+/// channels of one kernel tap); then, per image, the input and each layer's output, each a
+/// feature map `[C, H, W]` stored as lines `(g·H + y)·W + x` holding channels g·K_t …
+/// g·K_t + K_t − 1 (zero beyond C).
+public struct EngineProgram: Sendable {
+    public let quantised: QuantisedNetwork
+    public let layers: [EngineLayer]
+    public let engine: LayerEngine
+    /// The weight and bias lines at the start of memory.
+    public let parameterLines: [String]
+    /// Per layer, the first line of its weights and of its biases.
+    public let weightAddresses: [Int], biasAddresses: [Int]
+    /// Per image: the offset of its input and of each layer's output within its region.
+    public let inputOffset: Int, outputOffsets: [Int]
+    /// Lines of one image's region.
+    public let imageLines: Int
+    let inference: FixedPointInference
+
+    public init(quantised: QuantisedNetwork, pes: Int, maccs: Int) throws(ToolflowError) {
+        self.quantised = quantised
+        let network = quantised.network
+        let layers = try EngineLayer.layers(of: network)
+        self.layers = layers
+        inference = try FixedPointInference(quantised)
+        let w = quantised.quantisation.wordlength
+        do {
+            engine = try LayerEngine(
+                wordlength: w, pes: pes, maccs: maccs,
+                activationDepth: max(2, nextPowerOfTwo(layers.map { $0.inputLines(maccs: maccs) }.max()!)),
+                outputDepth: max(2, nextPowerOfTwo(layers.map { $0.outputEntries(pes: pes, maccs: maccs) }.max()!)),
+                weightDepth: max(2, nextPowerOfTwo(layers.map { $0.beats(maccs: maccs) }.max()!)),
+                maxLayers: layers.count)
+        } catch {
+            throw .unsupportedByEngine(layer: network.name, reason: "\(error)")
+        }
+
+        let entries = Dictionary(uniqueKeysWithValues: zip(network.weightedLayerIndices, quantised.quantisation.layers))
+        var lines: [String] = [], weightAddresses: [Int] = [], biasAddresses: [Int] = []
+        let lineWidth = engine.lineWidth
+        for layer in layers {
+            let entry = entries[layer.layerIndex]!
+            let shift = entry.input.fractionBits + entry.weights.fractionBits - entry.output.fractionBits
+            let tiles = layer.tiles(pes: pes), n = layer.outputChannels
+            biasAddresses.append(lines.count)
+            for channel in 0..<(tiles * pes) {
+                guard channel < n else { lines.append(EngineMemoryLine.hex(value: 0, lineWidth: lineWidth)); continue }
+                let aligned = quantised.biases[layer.layerIndex][channel]
+                    .shiftedRight(by: entry.bias.fractionBits - entry.input.fractionBits - entry.weights.fractionBits)
+                let stored = engine.storedBias(alignedBias: aligned, shift: shift)
+                guard SignalType.sint(engine.biasWidth).valueRange.contains(stored) else {
+                    throw .unsupportedByEngine(layer: layer.name, reason: "bias \(stored) of channel \(channel) does not fit the engine's \(engine.biasWidth)-bit biases")
+                }
+                lines.append(EngineMemoryLine.hex(value: stored, lineWidth: lineWidth))
+            }
+            weightAddresses.append(lines.count)
+            let weights = quantised.weights[layer.layerIndex]
+            let (c, kh, kw) = (layer.inputChannels, layer.window.kernelHeight, layer.window.kernelWidth)
+            for channel in 0..<(tiles * pes) {
+                for group in 0..<layer.inputGroups(maccs: maccs) {
+                    for i in 0..<kh {
+                        for j in 0..<kw {
+                            let words = (0..<maccs).map { k -> Int in
+                                let input = group * maccs + k
+                                guard channel < n, input < c else { return 0 }
+                                return weights[((channel * c + input) * kh + i) * kw + j]
+                            }
+                            lines.append(EngineMemoryLine.hex(words: words, wordlength: w, lineWidth: lineWidth))
+                        }
+                    }
+                }
+            }
+        }
+        parameterLines = lines
+        self.weightAddresses = weightAddresses
+        self.biasAddresses = biasAddresses
+        inputOffset = 0
+        var offset = layers[0].inputLines(maccs: maccs)
+        var outputOffsets: [Int] = []
+        for layer in layers {
+            outputOffsets.append(offset)
+            offset += layer.outputLines(maccs: maccs)
+        }
+        self.outputOffsets = outputOffsets
+        imageLines = offset
+    }
+
+    /// The first line of image `image`'s region.
+    public func imageBase(_ image: Int) -> Int { parameterLines.count + image * imageLines }
+
+    /// The descriptors that run the network on the image whose region starts at `base`.
+    public func descriptors(imageBase base: Int) -> [LayerDescriptor] {
+        let (pes, maccs) = (engine.pes, engine.maccs)
+        let entries = Dictionary(uniqueKeysWithValues: zip(quantised.network.weightedLayerIndices, quantised.quantisation.layers))
+        return layers.enumerated().map { l, layer in
+            let entry = entries[layer.layerIndex]!
+            let shift = entry.input.fractionBits + entry.weights.fractionBits - entry.output.fractionBits
+            var d = LayerDescriptor()
+            d[.inputAddress] = base + (l == 0 ? inputOffset : outputOffsets[l - 1])
+            d[.outputAddress] = base + outputOffsets[l]
+            d[.weightAddress] = weightAddresses[l]
+            d[.biasAddress] = biasAddresses[l]
+            d[.inputLines] = layer.inputLines(maccs: maccs)
+            d[.inputGroups] = layer.inputGroups(maccs: maccs)
+            d[.inputHeight] = layer.inputShape[1]
+            d[.inputWidth] = layer.inputShape[2]
+            let w = layer.window
+            d[.kernelHeight] = w.kernelHeight; d[.kernelWidth] = w.kernelWidth
+            d[.strideY] = w.strideY; d[.strideX] = w.strideX
+            d[.dilationY] = w.dilationY; d[.dilationX] = w.dilationX
+            d[.padTop] = w.padTop; d[.padLeft] = w.padLeft
+            d[.beats] = layer.beats(maccs: maccs)
+            d[.outputHeight] = layer.outputHeight; d[.outputWidth] = layer.outputWidth
+            d[.outputPositions] = layer.positions
+            d[.tiles] = layer.tiles(pes: pes)
+            d[.shift] = engine.shiftField(shift: shift)
+            d[.relu] = layer.relu ? 1 : 0
+            let p = layer.pooling
+            d[.poolHeight] = p.kernelHeight; d[.poolWidth] = p.kernelWidth
+            d[.poolStrideY] = p.strideY; d[.poolStrideX] = p.strideX
+            d[.poolPadTop] = p.padTop; d[.poolPadLeft] = p.padLeft
+            d[.pooledHeight] = layer.pooledHeight; d[.pooledWidth] = layer.pooledWidth
+            d[.outputGroups] = layer.outputGroups(maccs: maccs)
+            d[.lastLanes] = layer.outputChannels - (layer.outputGroups(maccs: maccs) - 1) * maccs
+            return d
+        }
+    }
+
+    /// The input words of an image (its floats quantised to the input format).
+    public func inputWords(_ image: ArraySlice<Float>) -> [Int32] {
+        image.map { Int32(quantised.quantisation.input.quantize(Double($0))) }
+    }
+
+    /// The lines of a feature map `[C, H, W]` of words in C order.
+    public func lines(of words: [Int32], shape: [Int]) -> [String] {
+        let (c, h, w) = (shape[0], shape[1], shape[2]), maccs = engine.maccs
+        var lines: [String] = []
+        for group in 0..<((c + maccs - 1) / maccs) {
+            for y in 0..<h {
+                for x in 0..<w {
+                    let line = (0..<maccs).map { k -> Int in
+                        let channel = group * maccs + k
+                        return channel < c ? Int(words[(channel * h + y) * w + x]) : 0
+                    }
+                    lines.append(EngineMemoryLine.hex(words: line, wordlength: engine.wordlength, lineWidth: engine.lineWidth))
+                }
+            }
+        }
+        return lines
+    }
+
+    /// The lines every layer must write for an image, from the bit-exact golden model.
+    public func expectedOutputLines(inputWords: [Int32]) -> [[String]] {
+        let outputs = inference.layerOutputs(words: inputWords)
+        return layers.map { layer in
+            lines(of: outputs[layer.outputLayerIndex], shape: [layer.outputChannels, layer.pooledHeight, layer.pooledWidth])
+        }
+    }
+
+    /// A testbench that runs the network on each image in turn and checks every layer's output.
+    public func testbench(images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming) -> LayerEngineTestbench {
+        var memory = parameterLines
+        var expected: [LayerEngineTestbench.ExpectedLine] = []
+        var runs: [[LayerDescriptor]] = []
+        let blank = EngineMemoryLine.hex(value: 0, lineWidth: engine.lineWidth)
+        for (i, words) in images.enumerated() {
+            let base = imageBase(i)
+            var region = lines(of: words, shape: layers[0].inputShape)
+            region += Array(repeating: blank, count: imageLines - region.count)
+            memory += region
+            for (l, lines) in expectedOutputLines(inputWords: words).enumerated() {
+                for (offset, line) in lines.enumerated() {
+                    expected.append(.init(address: base + outputOffsets[l] + offset, hex: line, run: i, layer: l))
+                }
+            }
+            runs.append(descriptors(imageBase: base))
+        }
+        return LayerEngineTestbench(engine: engine, memory: memory, runs: runs, expected: expected, timing: timing)
+    }
+}
