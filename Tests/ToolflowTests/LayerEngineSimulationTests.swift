@@ -4,25 +4,169 @@ import Testing
 @testable import Toolflow
 
 /// The layer engine's RTL runs whole networks under Icarus, bit-exact at every layer with
-/// the fixed-point golden model.
+/// the fixed-point golden model, in the cycles `EngineCycleModel` predicts.
 @Suite struct LayerEngineSimulationTests {
-    /// Runs `images` of `data` through the engine RTL and returns the simulation result.
+    struct Run {
+        let simulation: EngineSimulation
+        let program: EngineProgram
+        let images: Int
+
+        /// Output lines the testbench had to compare.
+        var expectedChecks: Int { images * program.layers.reduce(0) { $0 + $1.outputLines(maccs: program.engine.maccs) } }
+    }
+
     func simulate(_ network: Network, data: Dataset, wordlength: Int, pes: Int, maccs: Int, images: Int,
-                  timing: LayerEngineTestbench.MemoryTiming = .init()) throws -> (SimulationResult, EngineProgram) {
+                  timing: LayerEngineTestbench.MemoryTiming = .init()) throws -> Run {
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
         let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation),
                                         pes: pes, maccs: maccs)
         let size = data.imageSize
         let words = (0..<images).map { i in program.inputWords(data.inputs[(i * size)..<((i + 1) * size)]) }
-        let bundle = SimulationBundle(circuit: try Circuit(program.engine), testbench: program.testbench(images: words, timing: timing))
-        return (try Icarus.simulate(bundle), program)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return Run(simulation: try EngineSimulation.run(program, images: words, timing: timing, in: directory),
+                   program: program, images: images)
     }
 
-    @Test func exampleRunsBitExact() throws {
+    /// Every line checked and equal, and, with a memory that never stalls, every image and
+    /// layer in exactly the modelled cycles.
+    func expectExact(_ run: Run, timing: LayerEngineTestbench.MemoryTiming = .init(),
+                     sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let s = run.simulation
+        #expect(s.failed == 0, "\(s.mismatches.prefix(5).joined(separator: "\n"))\n\(s.log.suffix(1500))",
+                sourceLocation: sourceLocation)
+        #expect(s.passed == run.expectedChecks, sourceLocation: sourceLocation)
+        #expect(s.images.count == run.images, sourceLocation: sourceLocation)
+        let model = EngineCycleModel(pes: run.program.engine.pes, maccs: run.program.engine.maccs,
+                                     memoryLatency: timing.latency)
+        let predicted = run.program.layers.map { model.cycles($0).total }
+        for image in s.images {
+            if timing.stallPercent == 0 && timing.jitter == 0 {
+                #expect(image.layers == predicted, sourceLocation: sourceLocation)
+                #expect(image.total == predicted.reduce(0, +), sourceLocation: sourceLocation)
+            } else {
+                #expect(image.total >= predicted.reduce(0, +), sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test(arguments: [(4, 8, 8), (4, 16, 4), (8, 8, 8), (8, 4, 16)])
+    func exampleIsBitExactAtEveryLayer(wordlength: Int, pes: Int, maccs: Int) throws {
         let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
-        let (result, _) = try simulate(network, data: data, wordlength: 8, pes: 8, maccs: 8, images: 1)
-        print(result.log.suffix(3000))
-        #expect(result.failed == 0)
-        #expect(result.passed > 0)
+        let run = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, images: 5)
+        expectExact(run)
+    }
+
+    @Test(arguments: [("strided_bn_opset21", 8, 4, 8), ("strided_bn_opset21", 4, 6, 3), ("shapes_opset13", 8, 3, 3),
+                      ("shapes_opset13", 5, 2, 4)])
+    func testModelsAreBitExact(model: String, wordlength: Int, pes: Int, maccs: Int) throws {
+        let run = try simulate(try Fixtures.network(model), data: try Fixtures.inputs(model), wordlength: wordlength,
+                               pes: pes, maccs: maccs, images: 3)
+        expectExact(run)
+    }
+
+    /// Random convolutions (channels, kernel, stride, dilation, asymmetric padding, pooling
+    /// with padding, channel counts that fill no tile) across wordlengths and tile shapes.
+    @Test(arguments: [(2, 1, 1), (3, 2, 4), (4, 4, 2), (5, 3, 6), (8, 8, 8), (12, 16, 4), (16, 4, 16), (6, 6, 3)])
+    func randomNetworksAreBitExact(wordlength: Int, pes: Int, maccs: Int) throws {
+        for seed in 0..<3 {
+            let (network, data) = randomNetwork(seed: UInt64(wordlength * 100 + pes * 10 + seed))
+            let run = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, images: 2)
+            expectExact(run)
+        }
+    }
+
+    @Test(arguments: [LayerEngineTestbench.MemoryTiming(latency: 1), .init(latency: 40), .init(latency: 3, jitter: 12, stallPercent: 40, seed: 7),
+                      .init(latency: 90, jitter: 30, stallPercent: 75, seed: 3)])
+    func memoryStallsAndLatencyChangeNothing(timing: LayerEngineTestbench.MemoryTiming) throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let run = try simulate(network, data: data, wordlength: 4, pes: 4, maccs: 8, images: 2, timing: timing)
+        expectExact(run, timing: timing)
+    }
+
+    @Test func testbenchReportsAWrongLine() throws {
+        let network = try Fixtures.network("shapes_opset13"), data = try Fixtures.inputs("shapes_opset13")
+        let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: 6)
+        let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation), pes: 2, maccs: 4)
+        let words = program.inputWords(data.inputs[0..<data.imageSize])
+        let good = program.testbench(images: [words], timing: .init())
+        var expected = good.expected
+        let flipped = expected[5].hex.last == "0" ? "1" : "0"
+        expected[5].hex = String(expected[5].hex.dropLast()) + flipped
+        let bad = LayerEngineTestbench(engine: good.engine, memory: good.memory, runs: good.runs, expected: expected)
+        let result = try Icarus.simulate(SimulationBundle(circuit: try Circuit(program.engine), testbench: bad))
+        #expect(result.failed == 1)
+        #expect(result.passed == expected.count - 1)
+        #expect(result.log.contains("mismatch: run 0 layer \(expected[5].layer) line \(expected[5].address)"))
+    }
+
+    @Test func unsupportedLayersAreNamed() throws {
+        let network = try Fixtures.network("groups_avgpool_opset13")
+        let quantisation = try RangeCalibration.quantisation(for: network, data: try Fixtures.inputs("groups_avgpool_opset13"), wordlength: 8)
+        #expect {
+            try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation), pes: 4, maccs: 4)
+        } throws: { error in
+            guard case .unsupportedByEngine(let layer, let reason)? = error as? ToolflowError else { return false }
+            return !layer.isEmpty && (reason.contains("groups") || reason.contains("average pooling"))
+        }
+    }
+
+    @Test func tileShapesThatDoNotNestAreRejected() throws {
+        let network = try Fixtures.network("shapes_opset13")
+        let quantisation = try RangeCalibration.quantisation(for: network, data: try Fixtures.inputs("shapes_opset13"), wordlength: 8)
+        #expect(throws: ToolflowError.self) {
+            try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation), pes: 3, maccs: 4)
+        }
+    }
+}
+
+/// A small random network: a convolution (1–5 input channels, kernel up to 3×3, stride and
+/// dilation up to 2, padding on each side independently, ReLU or not), maybe a max pooling
+/// with padding, maybe a second convolution, and two FC layers; with two random images.
+func randomNetwork(seed: UInt64) -> (Network, Dataset) {
+    var random = SeededGenerator(seed: seed &* 0x9E37_79B9 &+ 1)
+    func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
+    func floats(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -1...1, using: &random) } }
+    while true {
+        var shape = [int(1...5), int(4...9), int(4...10)]
+        let input = shape
+        var layers: [Layer] = []
+        func convolution(_ name: String, kernel: ClosedRange<Int>) -> Bool {
+            let (kh, kw) = (int(kernel), int(kernel))
+            let window = Window2D(kernelHeight: kh, kernelWidth: kw, strideY: int(1...2), strideX: int(1...2),
+                                  dilationY: int(1...2), dilationX: int(1...2),
+                                  padTop: int(0...(kh - 1)), padLeft: int(0...(kw - 1)),
+                                  padBottom: int(0...(kh - 1)), padRight: int(0...(kw - 1)))
+            let outputs = int(1...7)
+            let conv = Convolution(inputChannels: shape[0], outputChannels: outputs, window: window,
+                                   weights: floats(outputs * shape[0] * kh * kw), bias: floats(outputs), fusedReLU: int(0...1) == 1)
+            guard let out = conv.outputShape(for: shape), out[1] >= 1, out[2] >= 1 else { return false }
+            layers.append(Layer(name: name, operation: .convolution(conv), inputShape: shape, outputShape: out))
+            shape = out
+            return true
+        }
+        guard convolution("conv1", kernel: 1...3) else { continue }
+        if int(0...1) == 1, shape[1] >= 2, shape[2] >= 2 {
+            let k = int(2...3)
+            let pad = int(0...1)
+            let pooling = Pooling(window: Window2D(kernelHeight: k, kernelWidth: k, strideY: int(1...2), strideX: int(1...2),
+                                                  padTop: pad, padLeft: pad, padBottom: pad, padRight: 0))
+            if let out = pooling.outputShape(for: shape), pooling.windowTable(inputShape: shape) != nil {
+                layers.append(Layer(name: "pool1", operation: .maxPool(pooling), inputShape: shape, outputShape: out))
+                shape = out
+            }
+        }
+        if int(0...1) == 1 { guard convolution("conv2", kernel: 1...2) else { continue } }
+        let features = shape.reduce(1, *)
+        layers.append(Layer(name: "flatten", operation: .reshape, inputShape: shape, outputShape: [features]))
+        let hidden = int(2...12), classes = int(2...10)
+        layers.append(Layer(name: "fc1", operation: .fullyConnected(FullyConnected(
+            inputFeatures: features, outputFeatures: hidden, weights: floats(hidden * features), bias: floats(hidden),
+            fusedReLU: true)), inputShape: [features], outputShape: [hidden]))
+        layers.append(Layer(name: "fc2", operation: .fullyConnected(FullyConnected(
+            inputFeatures: hidden, outputFeatures: classes, weights: floats(classes * hidden), bias: floats(classes))),
+                            inputShape: [hidden], outputShape: [classes]))
+        let network = Network(name: "random\(seed)", inputShape: input, layers: layers)
+        return (network, Dataset(imageShape: input, inputs: floats(2 * input.reduce(1, *))))
     }
 }

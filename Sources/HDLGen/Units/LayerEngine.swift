@@ -514,7 +514,8 @@ public struct LayerEngine: Module {
             } otherwise: { startTile() }
         }
         m.when(written) {
-            m.write(layerCycles, address: layer.truncated(to: slotWidth), data: cycles.bits(31, 0))
+            // The count including this cycle, so that layer 0's entry is its whole time.
+            m.write(layerCycles, address: layer.truncated(to: slotWidth), data: (cycles + 1).bits(31, 0))
             m.when(layer + 1 == layerCount) {
                 enter(.idle)
                 set(done, 1)

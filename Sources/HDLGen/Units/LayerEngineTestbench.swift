@@ -18,7 +18,7 @@ public struct LayerEngineTestbench: TestbenchSource {
 
     /// How the memory model behaves.
     public struct MemoryTiming: Sendable {
-        /// Cycles from an accepted request to its response, at least.
+        /// Cycles from a request's cycle to its response's, at least (1: the next cycle).
         public var latency: Int
         /// Extra cycles, drawn per request from 0 … jitter (responses stay in order).
         public var jitter: Int
@@ -26,7 +26,7 @@ public struct LayerEngineTestbench: TestbenchSource {
         public var stallPercent: Int
         public var seed: Int
 
-        public init(latency: Int = 1, jitter: Int = 0, stallPercent: Int = 0, seed: Int = 1) {
+        public init(latency: Int = 2, jitter: Int = 0, stallPercent: Int = 0, seed: Int = 1) {
             self.latency = latency; self.jitter = jitter; self.stallPercent = stallPercent; self.seed = seed
         }
     }
@@ -164,7 +164,7 @@ public struct LayerEngineTestbench: TestbenchSource {
                     out_of_range = out_of_range + 1;
                     $display("memory: request for line %0d beyond the %0d lines at cycle %0d", mem_req_address, DEPTH, cycle);
                   end
-                  due = cycle + LATENCY + (JITTER > 0 ? $unsigned($random(seed)) % (JITTER + 1) : 0);
+                  due = cycle + LATENCY - 1 + (JITTER > 0 ? $unsigned($random(seed)) % (JITTER + 1) : 0);
                   if (due <= last_time) due = last_time + 64'd1;
                   last_time = due;
                   queue_time[tail % \(queue)] = due;

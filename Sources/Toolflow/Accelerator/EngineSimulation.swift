@@ -1,0 +1,52 @@
+import Foundation
+import HDLGen
+
+/// A co-simulation of the layer engine's RTL on some images against the golden model: the
+/// testbench checks every layer's output lines, and reports the cycles of every run and layer.
+public struct EngineSimulation: Sendable {
+    /// Measured cycles of one image: per layer, and in all.
+    public struct ImageCycles: Hashable, Sendable {
+        public var total: Int
+        public var layers: [Int]
+    }
+
+    public var passed: Int
+    public var failed: Int
+    public var images: [ImageCycles]
+    /// The testbench's mismatch lines (run, layer, line, expected and actual).
+    public var mismatches: [String]
+    public var log: String
+
+    public var succeeded: Bool { failed == 0 && passed > 0 }
+
+    /// Writes the bundle for `images` (input words) into `directory` and simulates it under Icarus.
+    public static func run(_ program: EngineProgram, images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming,
+                           in directory: URL) throws -> EngineSimulation {
+        let bundle = SimulationBundle(circuit: try Circuit(program.engine),
+                                      testbench: program.testbench(images: images, timing: timing),
+                                      provenance: ["\(program.quantised.network.name) on \(images.count) image(s), \(program.engine.summary)"])
+        try bundle.write(to: directory)
+        let result = try Icarus.simulate(bundleAt: directory, bundle: bundle)
+        return EngineSimulation(result: result, layers: program.layers.count)
+    }
+
+    init(result: SimulationResult, layers: Int) {
+        passed = result.passed
+        failed = result.failed
+        log = result.log
+        var images: [ImageCycles] = []
+        var mismatches: [String] = []
+        for line in result.log.split(separator: "\n").map(String.init) {
+            let words = line.split(separator: " ")
+            if line.hasPrefix("mismatch:") { mismatches.append(line) }
+            guard words.count >= 4, words[0] == "run", words.last == "cycles" else { continue }
+            if words.count == 4, let total = Int(words[2]) {
+                images.append(ImageCycles(total: total, layers: []))
+            } else if words.count == 6, words[2] == "layer", let cycles = Int(words[4]), !images.isEmpty {
+                images[images.count - 1].layers.append(cycles)
+            }
+        }
+        self.images = images
+        self.mismatches = mismatches
+    }
+}

@@ -1,0 +1,51 @@
+import HDLGen
+
+/// Cycles the layer engine (`LayerEngine`) spends on a layer, phase by phase, when its memory
+/// takes a request every cycle and answers `memoryLatency` cycles later (1: the next cycle).
+/// Exact for the generated RTL under those conditions; memory stalls only add to it.
+///
+/// - fetch: one cycle per descriptor field;
+/// - each load of n lines (the input once; per tile of P channels its P biases and P·B
+///   weight lines): n requests, then the last response, then one cycle to move on;
+/// - compute, per tile: M·B beats, two cycles of address generation and buffer read, the
+///   MM unit's latency, two cycles of bias and requantisation (the last one moves on);
+/// - write-back: A pooling taps per output line, the pipeline, the last write's
+///   acknowledgement, one cycle to move on.
+public struct EngineCycleModel: Sendable {
+    public var pes: Int
+    public var maccs: Int
+    public var memoryLatency: Int
+
+    public init(pes: Int, maccs: Int, memoryLatency: Int = 2) {
+        self.pes = pes; self.maccs = maccs; self.memoryLatency = memoryLatency
+    }
+
+    /// One layer's cycles by phase.
+    public struct LayerCycles: Hashable, Sendable {
+        public var fetch: Int, inputLoad: Int, parameterLoad: Int, compute: Int, writeBack: Int
+        public var total: Int { fetch + inputLoad + parameterLoad + compute + writeBack }
+    }
+
+    var mmLatency: Int { 2 + ceilLog2(maccs) }
+
+    func load(_ lines: Int) -> Int { lines + memoryLatency + 1 }
+
+    public func cycles(_ layer: EngineLayer) -> LayerCycles {
+        let beats = layer.beats(maccs: maccs), tiles = layer.tiles(pes: pes)
+        return LayerCycles(
+            fetch: DescriptorField.allCases.count,
+            inputLoad: load(layer.inputLines(maccs: maccs)),
+            parameterLoad: tiles * (load(pes) + load(pes * beats)),
+            compute: tiles * (layer.positions * beats + mmLatency + 4),
+            writeBack: layer.outputLines(maccs: maccs) * layer.poolArea + memoryLatency + 4)
+    }
+
+    /// Cycles per image: the layers run one after another.
+    public func cycles(_ layers: [EngineLayer]) -> Int { layers.reduce(0) { $0 + cycles($1).total } }
+
+    /// Useful multiply-accumulates of a layer (its GEMM's) over the P·K_t MACCs and `cycles`.
+    public func utilisation(_ layer: EngineLayer, cycles: Int) -> Double {
+        let gemmMaccs = layer.positions * layer.outputChannels * layer.inputChannels * layer.window.kernelHeight * layer.window.kernelWidth
+        return Double(gemmMaccs) / Double(pes * maccs * max(1, cycles))
+    }
+}
