@@ -12,7 +12,7 @@ struct CascadeCNN: ParsableCommand {
             self-checking testbench whose expected values come from a bit-exact Swift model. \
             Bad input exits with status 2 and a message that names what is wrong.
             """,
-        subcommands: [Generate.self, Flow.self, Infer.self, Inspect.self, Devices.self, Explore.self])
+        subcommands: [Generate.self, Flow.self, Simulate.self, Infer.self, Inspect.self, Devices.self, Explore.self])
 
     /// Runs the command; any error that is not a help request exits with status 2.
     static func main() {

@@ -17,9 +17,11 @@ public struct SignalType: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { isSigned ? "SInt(\(width))" : (width == 1 ? "Bool" : "UInt(\(width))") }
 
-    /// The range of values this type holds.
+    /// The range of values this type holds, as far as `Int` reaches (types of 64 bits or more
+    /// hold every `Int` of their sign).
     public var valueRange: ClosedRange<Int> {
-        isSigned ? -(1 << (width - 1))...((1 << (width - 1)) - 1) : 0...((1 << width) - 1)
+        if isSigned { return width >= Int.bitWidth ? Int.min...Int.max : -(1 << (width - 1))...((1 << (width - 1)) - 1) }
+        return width >= Int.bitWidth - 1 ? 0...Int.max : 0...((1 << width) - 1)
     }
 
     /// The width a value of this type needs once it is made signed without loss.

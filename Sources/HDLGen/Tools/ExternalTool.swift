@@ -26,8 +26,9 @@ struct ToolRun {
 
 /// Runs command-line tools found on PATH.
 enum ExternalTool {
-    /// The full path of `name` on PATH, if it is there.
+    /// The full path of `name` on PATH (or `name` itself when it is an absolute path), if it is there.
     static func locate(_ name: String) -> String? {
+        if name.hasPrefix("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"

@@ -10,6 +10,27 @@ public struct SimulationResult: Sendable {
     public let compilerWarnings: [String]
 
     public var succeeded: Bool { failed == 0 && passed > 0 }
+
+    /// The same result with another log.
+    func withLog(_ log: String) -> SimulationResult {
+        SimulationResult(passed: passed, failed: failed, log: log, compilerWarnings: compilerWarnings)
+    }
+}
+
+/// The simulators a bundle runs under.
+public enum Simulator: String, CaseIterable, Sendable {
+    /// Icarus Verilog: the reference; compiles in a moment, simulates slowly.
+    case icarus
+    /// Verilator: compiles to C++ first (seconds), then simulates 50–100× faster.
+    case verilator
+
+    /// Simulates the bundle written in `directory`.
+    public func simulate(bundleAt directory: URL, bundle: SimulationBundle) throws -> SimulationResult {
+        switch self {
+        case .icarus: try Icarus.simulate(bundleAt: directory, bundle: bundle)
+        case .verilator: try Verilator.simulate(bundleAt: directory, bundle: bundle)
+        }
+    }
 }
 
 /// Icarus Verilog: compiles and runs simulation bundles.

@@ -1,7 +1,24 @@
 import Foundation
 
-/// Verilator in lint mode: the warnings `verilator --lint-only -Wall` reports.
+/// Verilator: lint (the warnings `verilator --lint-only -Wall` reports) and, as a faster
+/// alternative to Icarus, simulation of a bundle's testbench compiled to C++.
 public enum Verilator {
+    /// Compiles the bundle in `directory` (as written by `SimulationBundle.write`) with
+    /// `verilator --binary --timing` into `build/verilator` and runs it, reading the closing
+    /// `N passed, N failed` line.
+    public static func simulate(bundleAt directory: URL, bundle: SimulationBundle) throws -> SimulationResult {
+        let rtl = bundle.circuit.modules.map { "rtl/\($0.name).v" }
+        let testbench = bundle.testbench.name
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("build/verilator"),
+                                                withIntermediateDirectories: true)
+        let compile = try ExternalTool.runChecked(
+            "verilator", ["--binary", "--timing", "-Wno-fatal", "-Wno-lint", "-Wno-style", "-O2", "--top-module", testbench,
+                          "-Mdir", "build/verilator", "-o", testbench] + rtl + ["tb/\(testbench).v"], in: directory)
+        let binary = directory.appendingPathComponent("build/verilator/\(testbench)").standardizedFileURL.path
+        let run = try ExternalTool.runChecked(binary, [], in: directory.appendingPathComponent("tb"))
+        return try Icarus.parse(compilerOutput: "", simulationOutput: run).withLog(compile + run)
+    }
+
     /// Lints `files` with `top` as the top module; returns every warning and error line
     /// (an empty list means the RTL is lint-clean).
     public static func lint(files: [URL], top: String) throws -> [String] {

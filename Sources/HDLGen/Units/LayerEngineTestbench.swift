@@ -138,7 +138,7 @@ public struct LayerEngineTestbench: TestbenchSource {
                 .busy(busy), .done(done));
 
               reg [LINE-1:0] memory [0:DEPTH-1];
-              reg [63:0] program [0:PROGRAM-1];
+              reg [63:0] commands [0:PROGRAM-1];
               reg [31:0] expected_address [0:EXPECTED-1];
               reg [LINE-1:0] expected_data [0:EXPECTED-1];
               reg [31:0] expected_tag [0:EXPECTED-1];
@@ -215,7 +215,7 @@ public struct LayerEngineTestbench: TestbenchSource {
                   $dumpvars(0, \(name));
                 end
                 $readmemh("memory.hex", memory);
-                $readmemh("program.hex", program);
+                $readmemh("program.hex", commands);
                 if (CHECKS > 0) begin
                   $readmemh("expected_address.hex", expected_address);
                   $readmemh("expected_data.hex", expected_data);
@@ -227,7 +227,7 @@ public struct LayerEngineTestbench: TestbenchSource {
                 @(negedge clk) rst = 1'b0;
                 pc = 0;
                 run = 0;
-                command = program[0];
+                command = commands[0];
                 while (command[63:60] != 4'd0) begin
                   if (command[63:60] == 4'd1) begin
                     write_register(command[32 + \(r - 1):32], command[31:0]);
@@ -256,7 +256,7 @@ public struct LayerEngineTestbench: TestbenchSource {
                     run = run + 1;
                   end
                   pc = pc + 1;
-                  command = program[pc];
+                  command = commands[pc];
                 end
                 repeat (2) @(posedge clk);
                 for (i = 0; i < CHECKS; i = i + 1) begin

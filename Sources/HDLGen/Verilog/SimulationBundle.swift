@@ -36,6 +36,7 @@ public struct SimulationBundle: Sendable {
             \(header)
             #   make sim    compile with Icarus Verilog and run the self-checking testbench
             #   make vcd    the same, dumping waves to tb/\(testbench.name).vcd
+            #   make vsim   compile with Verilator (faster for long runs) and run the testbench
             #   make lint   verilator --lint-only -Wall on the RTL
             IVERILOG ?= iverilog
             VVP ?= vvp
@@ -43,7 +44,7 @@ public struct SimulationBundle: Sendable {
 
             RTL = \(rtl)
 
-            .PHONY: sim vcd lint clean
+            .PHONY: sim vcd vsim lint clean
 
             sim: build/\(testbench.name).vvp
             \tcd tb && $(VVP) -n ../build/\(testbench.name).vvp | tee ../build/sim.log
@@ -55,6 +56,13 @@ public struct SimulationBundle: Sendable {
             build/\(testbench.name).vvp: $(RTL) tb/\(testbench.name).v
             \t@mkdir -p build
             \t$(IVERILOG) -g2005 -Wall -o $@ -s \(testbench.name) $(RTL) tb/\(testbench.name).v
+
+            vsim:
+            \t@mkdir -p build/verilator
+            \t$(VERILATOR) --binary --timing -Wno-fatal -Wno-lint -Wno-style -O2 --top-module \(testbench.name) \\
+            \t    -Mdir build/verilator -o \(testbench.name) $(RTL) tb/\(testbench.name).v
+            \tcd tb && ../build/verilator/\(testbench.name) | tee ../build/vsim.log
+            \t@grep -Eq '^[0-9]+ passed, 0 failed$$' build/vsim.log
 
             lint:
             \t$(VERILATOR) --lint-only -Wall --top-module \(circuit.top.name) $(RTL)

@@ -19,14 +19,14 @@ public struct EngineSimulation: Sendable {
 
     public var succeeded: Bool { failed == 0 && passed > 0 }
 
-    /// Writes the bundle for `images` (input words) into `directory` and simulates it under Icarus.
+    /// Writes the bundle for `images` (input words) into `directory` and simulates it.
     public static func run(_ program: EngineProgram, images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming,
-                           in directory: URL) throws -> EngineSimulation {
+                           in directory: URL, simulator: Simulator = .icarus) throws -> EngineSimulation {
         let bundle = SimulationBundle(circuit: try Circuit(program.engine),
                                       testbench: program.testbench(images: images, timing: timing),
                                       provenance: ["\(program.quantised.network.name) on \(images.count) image(s), \(program.engine.summary)"])
         try bundle.write(to: directory)
-        let result = try Icarus.simulate(bundleAt: directory, bundle: bundle)
+        let result = try simulator.simulate(bundleAt: directory, bundle: bundle)
         return EngineSimulation(result: result, layers: program.layers.count)
     }
 
