@@ -36,8 +36,8 @@ struct Simulate: ParsableCommand {
     func validate() throws {
         guard (1...10_000).contains(images) else { throw ValidationError("--images \(images) is outside 1...10000") }
         guard (2...16).contains(wordlength) else { throw ValidationError("--wordlength \(wordlength) is outside 2...16") }
-        guard (1...256).contains(pes) else { throw ValidationError("--pes \(pes) is outside 1...256") }
-        guard (1...256).contains(maccs) else { throw ValidationError("--maccs \(maccs) is outside 1...256") }
+        guard (1...1024).contains(pes) else { throw ValidationError("--pes \(pes) is outside 1...1024") }
+        guard (1...1024).contains(maccs) else { throw ValidationError("--maccs \(maccs) is outside 1...1024") }
         guard pes % maccs == 0 || maccs % pes == 0 else {
             throw ValidationError("--pes \(pes) and --maccs \(maccs): one must divide the other")
         }
@@ -67,7 +67,7 @@ struct Simulate: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
 
         let model = EngineCycleModel(pes: engine.pes, maccs: engine.maccs, memoryLatency: memoryLatency)
-        let predicted = program.layers.map { model.cycles($0).total }
+        let predicted = program.layers.map { model.cycles($0.geometry).total }
         for (i, image) in simulation.images.enumerated() {
             let total = predicted.reduce(0, +)
             print(String(format: "image %d: %d cycles, model %d (%+.2f%%)", i, image.total, total,
@@ -78,7 +78,7 @@ struct Simulate: ParsableCommand {
             for (l, layer) in program.layers.enumerated() {
                 print(layer.name.padding(toLength: max(9, layer.name.count), withPad: " ", startingAt: 0)
                       + String(format: " %9d %9d  %6.1f%%", first.layers[l], predicted[l],
-                               100 * model.utilisation(layer, cycles: first.layers[l])))
+                               100 * model.utilisation(layer.geometry, cycles: first.layers[l])))
             }
         }
         let cycles = simulation.images.reduce(0) { $0 + $1.total }

@@ -12,7 +12,7 @@ import Testing
         let images: Int
 
         /// Output lines the testbench had to compare.
-        var expectedChecks: Int { images * program.layers.reduce(0) { $0 + $1.outputLines(maccs: program.engine.maccs) } }
+        var expectedChecks: Int { images * program.layers.reduce(0) { $0 + $1.geometry.outputLines(maccs: program.engine.maccs) } }
     }
 
     func simulate(_ network: Network, data: Dataset, wordlength: Int, pes: Int, maccs: Int, images: Int,
@@ -39,7 +39,7 @@ import Testing
         #expect(s.images.count == run.images, sourceLocation: sourceLocation)
         let model = EngineCycleModel(pes: run.program.engine.pes, maccs: run.program.engine.maccs,
                                      memoryLatency: timing.latency)
-        let predicted = run.program.layers.map { model.cycles($0).total }
+        let predicted = run.program.layers.map { model.cycles($0.geometry).total }
         for image in s.images {
             if timing.stallPercent == 0 && timing.jitter == 0 {
                 #expect(image.layers == predicted, sourceLocation: sourceLocation)

@@ -39,8 +39,8 @@ public struct LayerEngine: Module {
     public init(wordlength: Int, pes: Int, maccs: Int, activationDepth: Int, outputDepth: Int,
                 weightDepth: Int, addressWidth: Int = 24, maxLayers: Int = 16) throws {
         try UnitParameterError.check("engine", "wordlength", wordlength, in: 2...16)
-        try UnitParameterError.check("engine", "pes", pes, in: 1...256)
-        try UnitParameterError.check("engine", "maccs", maccs, in: 1...256)
+        try UnitParameterError.check("engine", "pes", pes, in: 1...1024)
+        try UnitParameterError.check("engine", "maccs", maccs, in: 1...1024)
         try UnitParameterError.check("engine", "addressWidth", addressWidth, in: 8...32)
         try UnitParameterError.check("engine", "maxLayers", maxLayers, in: 1...32)
         for (name, depth) in [("activationDepth", activationDepth), ("outputDepth", outputDepth),
@@ -53,7 +53,7 @@ public struct LayerEngine: Module {
         }
         guard pes % maccs == 0 || maccs % pes == 0 else {
             throw UnitParameterError(unit: "engine", parameter: "pes (a multiple or a divisor of maccs = \(maccs))",
-                                     value: pes, allowed: 1...256)
+                                     value: pes, allowed: 1...1024)
         }
         self.wordlength = wordlength
         self.pes = pes

@@ -85,25 +85,12 @@ public struct EngineLayer: Sendable {
     }
 
     public var inputChannels: Int { inputShape[0] }
-    /// Channel groups of K_t the input occupies: ⌈C/K_t⌉.
-    public func inputGroups(maccs: Int) -> Int { (inputChannels + maccs - 1) / maccs }
-    /// Lines of the input in memory: ⌈C/K_t⌉·H·W.
-    public func inputLines(maccs: Int) -> Int { inputGroups(maccs: maccs) * inputShape[1] * inputShape[2] }
-    /// Beats per window: ⌈C/K_t⌉·kh·kw.
-    public func beats(maccs: Int) -> Int { inputGroups(maccs: maccs) * window.kernelHeight * window.kernelWidth }
-    /// Output positions M of the convolution.
-    public var positions: Int { outputHeight * outputWidth }
-    /// Tiles of P output channels.
-    public func tiles(pes: Int) -> Int { (outputChannels + pes - 1) / pes }
-    /// Lines of K_t channels per output position: ⌈N/K_t⌉.
-    public func outputGroups(maccs: Int) -> Int { (outputChannels + maccs - 1) / maccs }
-    /// Lines of the (pooled) output in memory.
-    public func outputLines(maccs: Int) -> Int { outputGroups(maccs: maccs) * pooledHeight * pooledWidth }
-    /// Entries of the output buffer the layer fills: ⌈N/max(P, K_t)⌉·M.
-    public func outputEntries(pes: Int, maccs: Int) -> Int {
-        let lanes = max(pes, maccs)
-        return (outputChannels + lanes - 1) / lanes * positions
+
+    /// The layer's shape as the cycle model and the buffers see it.
+    public var geometry: LayerGeometry {
+        LayerGeometry(inputChannels: inputShape[0], inputHeight: inputShape[1], inputWidth: inputShape[2],
+                      kernelHeight: window.kernelHeight, kernelWidth: window.kernelWidth, outputChannels: outputChannels,
+                      outputHeight: outputHeight, outputWidth: outputWidth, pooledHeight: pooledHeight,
+                      pooledWidth: pooledWidth, poolArea: pooling.kernelHeight * pooling.kernelWidth)
     }
-    /// Taps per pooling window.
-    public var poolArea: Int { pooling.kernelHeight * pooling.kernelWidth }
 }

@@ -36,9 +36,9 @@ public struct EngineProgram: Sendable {
         do {
             engine = try LayerEngine(
                 wordlength: w, pes: pes, maccs: maccs,
-                activationDepth: max(2, nextPowerOfTwo(layers.map { $0.inputLines(maccs: maccs) }.max()!)),
-                outputDepth: max(2, nextPowerOfTwo(layers.map { $0.outputEntries(pes: pes, maccs: maccs) }.max()!)),
-                weightDepth: max(2, nextPowerOfTwo(layers.map { $0.beats(maccs: maccs) }.max()!)),
+                activationDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.inputLines(maccs: maccs) }.max()!)),
+                outputDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.outputEntries(pes: pes, maccs: maccs) }.max()!)),
+                weightDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.beats(maccs: maccs) }.max()!)),
                 maxLayers: layers.count)
         } catch {
             throw .unsupportedByEngine(layer: network.name, reason: "\(error)")
@@ -50,7 +50,7 @@ public struct EngineProgram: Sendable {
         for layer in layers {
             let entry = entries[layer.layerIndex]!
             let shift = entry.input.fractionBits + entry.weights.fractionBits - entry.output.fractionBits
-            let tiles = layer.tiles(pes: pes), n = layer.outputChannels
+            let tiles = layer.geometry.tiles(pes: pes), n = layer.outputChannels
             biasAddresses.append(lines.count)
             for channel in 0..<(tiles * pes) {
                 guard channel < n else { lines.append(EngineMemoryLine.hex(value: 0, lineWidth: lineWidth)); continue }
@@ -66,7 +66,7 @@ public struct EngineProgram: Sendable {
             let weights = quantised.weights[layer.layerIndex]
             let (c, kh, kw) = (layer.inputChannels, layer.window.kernelHeight, layer.window.kernelWidth)
             for channel in 0..<(tiles * pes) {
-                for group in 0..<layer.inputGroups(maccs: maccs) {
+                for group in 0..<layer.geometry.inputGroups(maccs: maccs) {
                     for i in 0..<kh {
                         for j in 0..<kw {
                             let words = (0..<maccs).map { k -> Int in
@@ -84,11 +84,11 @@ public struct EngineProgram: Sendable {
         self.weightAddresses = weightAddresses
         self.biasAddresses = biasAddresses
         inputOffset = 0
-        var offset = layers[0].inputLines(maccs: maccs)
+        var offset = layers[0].geometry.inputLines(maccs: maccs)
         var outputOffsets: [Int] = []
         for layer in layers {
             outputOffsets.append(offset)
-            offset += layer.outputLines(maccs: maccs)
+            offset += layer.geometry.outputLines(maccs: maccs)
         }
         self.outputOffsets = outputOffsets
         imageLines = offset
@@ -109,8 +109,8 @@ public struct EngineProgram: Sendable {
             d[.outputAddress] = base + outputOffsets[l]
             d[.weightAddress] = weightAddresses[l]
             d[.biasAddress] = biasAddresses[l]
-            d[.inputLines] = layer.inputLines(maccs: maccs)
-            d[.inputGroups] = layer.inputGroups(maccs: maccs)
+            d[.inputLines] = layer.geometry.inputLines(maccs: maccs)
+            d[.inputGroups] = layer.geometry.inputGroups(maccs: maccs)
             d[.inputHeight] = layer.inputShape[1]
             d[.inputWidth] = layer.inputShape[2]
             let w = layer.window
@@ -118,10 +118,10 @@ public struct EngineProgram: Sendable {
             d[.strideY] = w.strideY; d[.strideX] = w.strideX
             d[.dilationY] = w.dilationY; d[.dilationX] = w.dilationX
             d[.padTop] = w.padTop; d[.padLeft] = w.padLeft
-            d[.beats] = layer.beats(maccs: maccs)
+            d[.beats] = layer.geometry.beats(maccs: maccs)
             d[.outputHeight] = layer.outputHeight; d[.outputWidth] = layer.outputWidth
-            d[.outputPositions] = layer.positions
-            d[.tiles] = layer.tiles(pes: pes)
+            d[.outputPositions] = layer.geometry.positions
+            d[.tiles] = layer.geometry.tiles(pes: pes)
             d[.shift] = engine.shiftField(shift: shift)
             d[.relu] = layer.relu ? 1 : 0
             let p = layer.pooling
@@ -129,8 +129,8 @@ public struct EngineProgram: Sendable {
             d[.poolStrideY] = p.strideY; d[.poolStrideX] = p.strideX
             d[.poolPadTop] = p.padTop; d[.poolPadLeft] = p.padLeft
             d[.pooledHeight] = layer.pooledHeight; d[.pooledWidth] = layer.pooledWidth
-            d[.outputGroups] = layer.outputGroups(maccs: maccs)
-            d[.lastLanes] = layer.outputChannels - (layer.outputGroups(maccs: maccs) - 1) * maccs
+            d[.outputGroups] = layer.geometry.outputGroups(maccs: maccs)
+            d[.lastLanes] = layer.outputChannels - (layer.geometry.outputGroups(maccs: maccs) - 1) * maccs
             return d
         }
     }

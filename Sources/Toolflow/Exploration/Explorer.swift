@@ -1,9 +1,13 @@
+import HDLGen
+
 /// The design-space exploration: for a wordlength and a resource budget, the tiling (P, K_t)
-/// of the MM engine that maximises the network's throughput under the roofline model.
+/// of the engine that maximises the network's throughput under the roofline model. For the
+/// generated layer engine, P and K_t are powers of two, so that one divides the other as it
+/// requires.
 public struct Explorer: Sendable {
     public var device: Device
     public var model: ResourceModel
-    /// Images per batch of the FC layers.
+    /// Images per batch of the FC layers (idealised engine).
     public var batch: Int
     /// The largest P and K_t the generator accepts.
     public var maxPEs = 1024, maxMACCs = 1024
@@ -14,11 +18,9 @@ public struct Explorer: Sendable {
         self.batch = batch
     }
 
-    /// The MM unit (calibrated model) plus its buffers.
+    /// The layer engine (calibrated model): MM unit, buffers and control.
     public func resources(of engine: Engine) -> Resources {
-        var resources = model.matrixMultiplyUnit(engine)
-        resources.bram36 += engine.bufferBlockRAM
-        return resources
+        model.layerEngine(engine)
     }
 
     func performance(bandwidthShare: Double) -> PerformanceModel {
@@ -42,24 +44,26 @@ public struct Explorer: Sendable {
                                                   budget: budget)
         }
         let performance = performance(bandwidthShare: bandwidthShare)
-        let maxN = min(maxPEs, workload.layers.map(\.gemm.n).max()!)
-        let maxK = min(maxMACCs, workload.layers.map(\.gemm.k).max()!)
-        // Throughput changes only where some ⌈N/P⌉ or ⌈K/K_t⌉ does: the smallest P (K_t) of each step.
-        let peSteps = Self.steps(workload.layers.map(\.gemm.n), upTo: maxN)
-        let maccSteps = Self.steps(workload.layers.map(\.gemm.k), upTo: maxK)
+        func powersOfTwo(upTo limit: Int) -> [Int] { (0..<20).map { 1 << $0 }.filter { $0 <= max(1, limit) } }
+        let peSizes: [Int], maccSizes: [Int]
+        if let geometries = workload.geometries {
+            // The layer engine: powers of two, so that one of P and K_t divides the other;
+            // K_t covers input channels.
+            peSizes = powersOfTwo(upTo: min(maxPEs, nextPowerOfTwo(geometries.map(\.outputChannels).max()!)))
+            maccSizes = powersOfTwo(upTo: min(maxMACCs, nextPowerOfTwo(geometries.map(\.inputChannels).max()!)))
+        } else {
+            // The idealised engine: throughput changes only where some ⌈N/P⌉ or ⌈K/K_t⌉
+            // does, at the smallest P (K_t) of each step.
+            peSizes = Self.steps(workload.layers.map(\.gemm.n), upTo: min(maxPEs, workload.layers.map(\.gemm.n).max()!))
+            maccSizes = Self.steps(workload.layers.map(\.gemm.k), upTo: min(maxMACCs, workload.layers.map(\.gemm.k).max()!))
+        }
 
         var best: (engine: Engine, seconds: Double)?
-        for maccs in maccSteps {
-            func engine(_ pes: Int) -> Engine { Engine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload) }
-            guard resources(of: engine(1)).fits(in: budget) else { break }
-            // The largest P that fits (resources grow with P).
-            var low = 1, high = maxN
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if resources(of: engine(middle)).fits(in: budget) { low = middle } else { high = middle - 1 }
-            }
-            for pes in peSteps where pes <= low {
-                let candidate = engine(pes)
+        for maccs in maccSizes {
+            for pes in peSizes {
+                let candidate = Engine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+                // Resources grow with P: no larger P fits either.
+                guard resources(of: candidate).fits(in: budget) else { break }
                 let seconds = performance.secondsPerImage(workload, engine: candidate, weightWordlength: weightWordlength)
                 if let current = best {
                     let better = seconds < current.seconds * (1 - 1e-12)

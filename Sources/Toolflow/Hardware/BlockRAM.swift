@@ -22,13 +22,19 @@ public enum BlockRAM {
 }
 
 extension Engine {
-    /// Block RAM of the engine's buffers, both double-buffered over the longest window:
-    /// weights (P·K_t words per beat, so that a tile of P output channels × K stays on chip
-    /// while the engine sweeps the output positions or a batch) and activations (K_t words
-    /// per beat: one window). Not calibrated: the generated MM unit has no buffers yet.
+    /// Block RAM of the engine's buffers. The layer engine's are each a memory of its own:
+    /// the activation buffer (K_t words per line), one weight buffer per PE (K_t words per
+    /// beat) and one output buffer per lane (max(P, K_t) lanes of one word). The idealised
+    /// engine's are modelled double-buffered over the longest window: weights (P·K_t words
+    /// per beat) and activations (K_t words per beat).
     public var bufferBlockRAM: Double {
-        let depth = 2 * maxWindow
-        return BlockRAM.count(width: multipliers * wordlength, depth: depth)
-            + BlockRAM.count(width: maccs * wordlength, depth: depth)
+        guard let activationDepth, let outputDepth else {
+            let depth = 2 * maxWindow
+            return BlockRAM.count(width: multipliers * wordlength, depth: depth)
+                + BlockRAM.count(width: maccs * wordlength, depth: depth)
+        }
+        return BlockRAM.count(width: maccs * wordlength, depth: activationDepth)
+            + Double(pes) * BlockRAM.count(width: maccs * wordlength, depth: maxWindow)
+            + Double(max(pes, maccs)) * BlockRAM.count(width: wordlength, depth: outputDepth)
     }
 }

@@ -1,3 +1,5 @@
+import HDLGen
+
 extension ResourceModel {
     /// The weight-truncation unit: per lane, a rounding adder, a barrel shifter and a
     /// saturation, whose LUTs are calibrated per high wordlength (`truncationLUTsPerLane`,
@@ -41,4 +43,30 @@ extension ResourceModel {
     var truncationLUTsPerLane: [Int: Double] {
         family == .xc7 ? [6: 28, 8: 46, 12: 92, 16: 98.5] : [6: 28, 8: 45, 12: 94, 16: 166.5]
     }
+}
+
+extension ResourceModel {
+    /// The layer engine: its MM unit, its buffers (`Engine.bufferBlockRAM`), and the logic
+    /// around them. Per PE: the bias register, the bias adder and the requantiser (a run-time
+    /// barrel shifter over the widened sum, saturation, ReLU); per lane of the output line: the
+    /// pooling comparator; and a constant for the sequencer, the address generators and the
+    /// register file. Coefficients fitted to calibration/resources.csv.
+    /// The idealised engine (no engine geometry) is its MM unit and modelled buffers.
+    public func layerEngine(_ engine: Engine) -> Resources {
+        var resources = matrixMultiplyUnit(engine)
+        resources.bram36 += engine.bufferBlockRAM
+        guard engine.activationDepth != nil else { return resources }
+        let sum = Double(engine.accumulatorWidth + 2), w = Double(engine.wordlength)
+        let shifter = (sum + w) * Double(ceilLog2(engine.accumulatorWidth + 2 + engine.wordlength))
+        let p = Double(engine.pes), k = Double(engine.maccs), lanes = Double(max(engine.pes, engine.maccs))
+        resources.lut += Int((p * (engineLUTsPerShifterBit * shifter + 2 * sum) + k * 3 * w + lanes * w
+                              + engineControlLUTs).rounded())
+        resources.ff += Int((p * (2 * sum - 1 + 2 * w) + k * 2 * w + lanes * w + engineControlFFs).rounded())
+        resources.dsp += 2
+        return resources
+    }
+
+    var engineLUTsPerShifterBit: Double { 0.5 }
+    var engineControlLUTs: Double { 1500 }
+    var engineControlFFs: Double { 900 }
 }

@@ -30,22 +30,25 @@ public struct EngineCycleModel: Sendable {
 
     func load(_ lines: Int) -> Int { lines + memoryLatency + 1 }
 
-    public func cycles(_ layer: EngineLayer) -> LayerCycles {
-        let beats = layer.beats(maccs: maccs), tiles = layer.tiles(pes: pes)
+    /// A layer's cycles by phase; a grouped layer runs its groups one after another.
+    public func cycles(_ layer: LayerGeometry) -> LayerCycles {
+        let beats = layer.beats(maccs: maccs), tiles = layer.tiles(pes: pes), g = layer.groups
         return LayerCycles(
-            fetch: DescriptorField.allCases.count,
-            inputLoad: load(layer.inputLines(maccs: maccs)),
-            parameterLoad: tiles * (load(pes) + load(pes * beats)),
-            compute: tiles * (layer.positions * beats + mmLatency + 4),
-            writeBack: layer.outputLines(maccs: maccs) * layer.poolArea + memoryLatency + 4)
+            fetch: g * DescriptorField.allCases.count,
+            inputLoad: g * load(layer.inputLines(maccs: maccs)),
+            parameterLoad: g * tiles * (load(pes) + load(pes * beats)),
+            compute: g * tiles * (layer.positions * beats + mmLatency + 4),
+            writeBack: g * (layer.outputLines(maccs: maccs) * layer.poolArea + memoryLatency + 4))
     }
 
-    /// Cycles per image: the layers run one after another.
-    public func cycles(_ layers: [EngineLayer]) -> Int { layers.reduce(0) { $0 + cycles($1).total } }
+    /// Lines a layer moves through the memory port: its input, its biases and weights, its output.
+    public func lines(_ layer: LayerGeometry) -> Int {
+        layer.groups * (layer.inputLines(maccs: maccs) + layer.tiles(pes: pes) * pes * (1 + layer.beats(maccs: maccs))
+            + layer.outputLines(maccs: maccs))
+    }
 
-    /// Useful multiply-accumulates of a layer (its GEMM's) over the P·K_t MACCs and `cycles`.
-    public func utilisation(_ layer: EngineLayer, cycles: Int) -> Double {
-        let gemmMaccs = layer.positions * layer.outputChannels * layer.inputChannels * layer.window.kernelHeight * layer.window.kernelWidth
-        return Double(gemmMaccs) / Double(pes * maccs * max(1, cycles))
+    /// Useful multiply-accumulates of a layer over the P·K_t MACCs and `cycles`.
+    public func utilisation(_ layer: LayerGeometry, cycles: Int) -> Double {
+        Double(layer.maccs) / Double(pes * maccs * max(1, cycles))
     }
 }

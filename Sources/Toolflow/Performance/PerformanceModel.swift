@@ -1,26 +1,36 @@
-/// The roofline of an engine on a network: per layer, the compute time from `CycleModel`
-/// at the device clock, and the memory time of the bytes the layer moves at the bandwidth
-/// the engine has; the slower of the two is the layer's time. Layers run one after another.
+/// The roofline of an engine on a network: per layer, the compute time at the device clock
+/// and the memory time of the bytes the layer moves at the bandwidth the engine has; the
+/// slower of the two is the layer's time. Layers run one after another.
 ///
-/// Bytes moved per image: the weights (once per image for CONV layers, whose P·K tile the
-/// weight buffer keeps while it sweeps the output positions; once per batch of `batch`
-/// images for FC layers), the input feature map once per tile of P output channels (CONV;
-/// an FC input is one window and is read once) and the output once. Words are packed at
-/// the engine's wordlength; the LPU reads the HPU's weights (`weightWordlength`) and
-/// truncates them on chip.
+/// For a workload the generated layer engine runs (layers with `LayerGeometry`), the cycles
+/// are the engine's own (`EngineCycleModel`: loads, compute and write-back one after
+/// another, one image at a time) and the bytes the lines it moves: the input once (it stays
+/// on chip for every tile of output channels), each tile's biases and weights once (they
+/// stay while the engine sweeps the output positions), the (pooled) output once.
+///
+/// For a workload known by its GEMMs alone (the paper's networks, larger than the layer
+/// engine's on-chip buffers hold), the idealised engine: `CycleModel` cycles, and per image
+/// the weights (once for CONV layers; once per batch of `batch` images for FC layers), the
+/// input feature map once per tile of P output channels (CONV) and the output once.
+///
+/// Words are packed at the engine's wordlength; the LPU reads the HPU's weights
+/// (`weightWordlength`) and truncates them on chip.
 public struct PerformanceModel: Sendable {
     public var clockHz: Double
     public var bandwidthBytesPerSecond: Double
-    /// Images per batch of the FC layers.
+    /// Images per batch of the FC layers (idealised engine).
     public var batch: Int
+    /// Cycles from a memory request to its response, as the layer engine sees it.
+    public var memoryLatency: Int
 
-    public init(clockHz: Double, bandwidthBytesPerSecond: Double, batch: Int = 16) {
-        self.clockHz = clockHz; self.bandwidthBytesPerSecond = bandwidthBytesPerSecond; self.batch = batch
+    public init(clockHz: Double, bandwidthBytesPerSecond: Double, batch: Int = 16, memoryLatency: Int = 2) {
+        self.clockHz = clockHz; self.bandwidthBytesPerSecond = bandwidthBytesPerSecond
+        self.batch = batch; self.memoryLatency = memoryLatency
     }
 
-    public init(device: Device, bandwidthShare: Double = 1, batch: Int = 16) {
+    public init(device: Device, bandwidthShare: Double = 1, batch: Int = 16, memoryLatency: Int = 2) {
         self.init(clockHz: device.clockHz, bandwidthBytesPerSecond: device.bandwidthBytesPerSecond * bandwidthShare,
-                  batch: batch)
+                  batch: batch, memoryLatency: memoryLatency)
     }
 
     /// One layer's figures per image.
@@ -34,18 +44,31 @@ public struct PerformanceModel: Sendable {
         public var isMemoryBound: Bool { memorySeconds > computeSeconds }
     }
 
+    func cycleModel(_ engine: Engine) -> EngineCycleModel {
+        EngineCycleModel(pes: engine.pes, maccs: engine.maccs, memoryLatency: memoryLatency)
+    }
+
     /// Bytes `layer` moves per image on `engine`.
     public func bytes(_ layer: Workload.Layer, engine: Engine, weightWordlength: Int? = nil) -> Double {
-        let w = Double(engine.wordlength), weightBits = Double(weightWordlength ?? engine.wordlength)
-        let reuse = layer.isFullyConnected ? Double(batch) : 1
-        let inputReads = layer.isFullyConnected ? 1 : ceilDivide(layer.gemm.n, engine.pes)
-        let bits = Double(layer.weights) * weightBits / reuse
-            + Double(layer.inputElements * inputReads + layer.outputElements) * w
-        return bits / 8
+        guard let g = layer.geometry else {
+            let w = Double(engine.wordlength), weightBits = Double(weightWordlength ?? engine.wordlength)
+            let reuse = layer.isFullyConnected ? Double(batch) : 1
+            let inputReads = layer.isFullyConnected ? 1 : ceilDivide(layer.gemm.n, engine.pes)
+            let bits = Double(layer.weights) * weightBits / reuse
+                + Double(layer.inputElements * inputReads + layer.outputElements) * w
+            return bits / 8
+        }
+        // Whole lines; weight lines at the width the weights are stored in.
+        let model = cycleModel(engine)
+        let weightLines = g.groups * g.tiles(pes: engine.pes) * engine.pes * g.beats(maccs: engine.maccs)
+        let otherLines = model.lines(g) - weightLines
+        let weightScale = Double(weightWordlength ?? engine.wordlength) / Double(engine.wordlength)
+        return (Double(otherLines) + Double(weightLines) * weightScale) * Double(engine.lineWidth) / 8
     }
 
     public func layerTime(_ layer: Workload.Layer, engine: Engine, weightWordlength: Int? = nil) -> LayerTime {
-        let cycles = CycleModel.cycles(layer.gemm, pes: engine.pes, maccs: engine.maccs, latency: engine.latency)
+        let cycles = layer.geometry.map { cycleModel(engine).cycles($0).total }
+            ?? CycleModel.cycles(layer.gemm, pes: engine.pes, maccs: engine.maccs, latency: engine.latency)
         let bytes = bytes(layer, engine: engine, weightWordlength: weightWordlength)
         return LayerTime(name: layer.name, cycles: cycles, bytes: bytes, computeSeconds: Double(cycles) / clockHz,
                          memorySeconds: bytes / bandwidthBytesPerSecond)

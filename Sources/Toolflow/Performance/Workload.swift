@@ -1,6 +1,6 @@
-/// What the performance model needs of a network: the GEMM of every CONV and FC layer and
-/// the feature maps it reads and writes. Built from a `Network` or, for the paper's
-/// networks, from layer shapes alone (no weights needed).
+/// What the performance model needs of a network: the GEMM and the engine geometry of every
+/// CONV and FC layer. Built from a `Network` or, for the paper's networks, from layer shapes
+/// alone (no weights needed).
 public struct Workload: Codable, Hashable, Sendable {
     public struct Layer: Codable, Hashable, Sendable {
         public var name: String
@@ -9,12 +9,18 @@ public struct Workload: Codable, Hashable, Sendable {
         public var inputElements: Int
         /// Elements of its output per image.
         public var outputElements: Int
-        /// Whether the layer is fully connected: its weights are reused across a batch.
+        /// Whether the layer is fully connected: in the idealised model its weights are
+        /// reused across a batch.
         public var isFullyConnected: Bool
+        /// The layer as the generated layer engine runs it, when the network is one the
+        /// engine runs; nil for a workload known by its GEMMs alone (the paper's networks).
+        public var geometry: LayerGeometry?
 
-        public init(name: String, gemm: GEMMShape, inputElements: Int, outputElements: Int, isFullyConnected: Bool) {
+        public init(name: String, gemm: GEMMShape, inputElements: Int, outputElements: Int, isFullyConnected: Bool,
+                    geometry: LayerGeometry? = nil) {
             self.name = name; self.gemm = gemm; self.inputElements = inputElements
             self.outputElements = outputElements; self.isFullyConnected = isFullyConnected
+            self.geometry = geometry
         }
 
         /// Weights: K·N per group.
@@ -30,16 +36,27 @@ public struct Workload: Codable, Hashable, Sendable {
         self.name = name; self.layers = layers; self.classes = classes
     }
 
-    /// The CONV and FC layers of `network`.
+    /// The CONV and FC layers of `network`, with the geometry the layer engine runs them in
+    /// (none when the engine cannot run the network).
     public init(_ network: Network) {
-        let layers = network.layers.compactMap { layer -> Layer? in
+        let engineLayers = try? EngineLayer.layers(of: network)
+        var geometries: [Int: LayerGeometry] = [:]
+        for layer in engineLayers ?? [] { geometries[layer.layerIndex] = layer.geometry }
+        let layers = network.layers.indices.compactMap { index -> Layer? in
+            let layer = network.layers[index]
             guard let gemm = layer.gemm else { return nil }
             var isFC = false
             if case .fullyConnected = layer.operation { isFC = true }
             return Layer(name: layer.name, gemm: gemm, inputElements: layer.inputShape.reduce(1, *),
-                         outputElements: layer.outputShape.reduce(1, *), isFullyConnected: isFC)
+                         outputElements: layer.outputShape.reduce(1, *), isFullyConnected: isFC, geometry: geometries[index])
         }
         self.init(name: network.name, layers: layers, classes: network.outputSize)
+    }
+
+    /// The engine geometry of every layer, when the generated layer engine runs the network.
+    public var geometries: [LayerGeometry]? {
+        let all = layers.compactMap(\.geometry)
+        return all.count == layers.count && !all.isEmpty ? all : nil
     }
 
     /// Multiply-accumulates per image.

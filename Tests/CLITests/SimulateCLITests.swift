@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+@Suite("cascadecnn simulate")
+struct SimulateCLITests {
+    let shapes = CLI.fixtures.appendingPathComponent("shapes_opset13")
+
+    @Test("a test model runs bit-exact in the RTL, cycles next to the model, the bundle kept")
+    func runsAndReports() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bundle = folder.appendingPathComponent("sim")
+        let result = try CLI.run(["simulate", "--model", shapes.appendingPathComponent("model.onnx").path,
+                                  "--data", shapes.path, "--images", "2", "--wordlength", "6", "--pes", "4", "--maccs", "2",
+                                  "--output", bundle.path])
+        #expect(result.status == 0, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stdout.contains("image 1:"))
+        #expect(result.stdout.contains("(+0.00%)"))
+        #expect(result.stdout.contains("0 differ"))
+        #expect(result.stdout.contains("fc1"))
+        #expect(FileManager.default.fileExists(atPath: bundle.appendingPathComponent("Makefile").path))
+        #expect(FileManager.default.fileExists(atPath: bundle.appendingPathComponent("tb/memory.hex").path))
+    }
+
+    @Test("bad input exits 2 and names the problem", arguments: [
+        (["--model", "groups_avgpool_opset13"], "cannot run on the layer engine"),
+        (["--images", "500"], "--images 500"),
+        (["--pes", "3", "--maccs", "4"], "one must divide the other"),
+        (["--wordlength", "1"], "--wordlength 1"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        var model = shapes.appendingPathComponent("model.onnx").path, data = shapes.path
+        var rest = arguments
+        if rest.first == "--model" {
+            model = CLI.fixtures.appendingPathComponent(rest[1]).appendingPathComponent("model.onnx").path
+            data = CLI.fixtures.appendingPathComponent(rest[1]).path
+            rest.removeFirst(2)
+        }
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("never")
+        let result = try CLI.run(["simulate", "--model", model, "--data", data, "--output", output.path] + rest)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+}
