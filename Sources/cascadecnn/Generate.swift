@@ -14,7 +14,8 @@ struct Generate: ParsableCommand {
             `N passed, 0 failed`; `make -C DIR lint` runs verilator --lint-only -Wall.
             """,
         subcommands: [GenerateMatrixMultiplyUnit.self, GenerateProcessingElement.self,
-                      GenerateMultiplyAccumulate.self, GenerateTruncationUnit.self, GenerateConfidenceUnit.self])
+                      GenerateMultiplyAccumulate.self, GenerateTruncationUnit.self, GenerateConfidenceUnit.self,
+                      GenerateEngine.self])
 }
 
 /// Options every `generate` subcommand shares: where to write and what to simulate.

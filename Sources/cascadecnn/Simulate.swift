@@ -21,26 +21,15 @@ struct Simulate: ParsableCommand {
             labels). Exit status 1 when any line differs, 2 on bad input.
             """)
 
-    @Option(help: "The ONNX model.") var model: String
-    @Option(help: "The data folder (inputs.npy, optionally labels.npy).") var data: String
-    @Option(help: "How many images to run (the first of DATA).") var images: Int = 5
-    @Option(help: "The wordlength of weights and activations.") var wordlength: Int = 8
-    @Option(help: "A quantisation JSON file (its wordlength replaces --wordlength).") var quantisation: String?
-    @Option(help: "PEs: output channels computed in parallel.") var pes: Int = 8
-    @Option(help: "MACCs per PE: input channels per beat. One of P and K must divide the other.") var maccs: Int = 8
+    @OptionGroup var engine: EngineOptions
     @Option(help: "Cycles from a memory request to its response.") var memoryLatency: Int = 2
     @Option(help: "Chance in percent that the memory model refuses a request in a cycle.") var stallPercent: Int = 0
     @Option(help: "The simulator: icarus, or verilator (compiles first, then runs far faster).") var simulator: Simulator = .icarus
     @Option(help: "Keep the simulation bundle (RTL, testbench, memory image, Makefile) in this folder.") var output: String?
+    @Flag(help: "Simulate the engine behind its AXI4 master and AXI4-Lite slave (LayerEngineAXI), as in a block design.")
+    var axi = false
 
     func validate() throws {
-        guard (1...10_000).contains(images) else { throw ValidationError("--images \(images) is outside 1...10000") }
-        guard (2...16).contains(wordlength) else { throw ValidationError("--wordlength \(wordlength) is outside 2...16") }
-        guard (1...1024).contains(pes) else { throw ValidationError("--pes \(pes) is outside 1...1024") }
-        guard (1...1024).contains(maccs) else { throw ValidationError("--maccs \(maccs) is outside 1...1024") }
-        guard pes % maccs == 0 || maccs % pes == 0 else {
-            throw ValidationError("--pes \(pes) and --maccs \(maccs): one must divide the other")
-        }
         guard (1...1000).contains(memoryLatency) else { throw ValidationError("--memory-latency \(memoryLatency) is outside 1...1000") }
         guard (0...95).contains(stallPercent) else { throw ValidationError("--stall-percent \(stallPercent) is outside 0...95") }
     }
@@ -48,13 +37,13 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let program: EngineProgram, words: [[Int32]]
         do {
-            (program, words) = try prepare()
+            (program, words) = try engine.prepare()
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
         let engine = program.engine
-        print("engine: \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
+        print("engine: \(engine.name): \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
               + "\(engine.outputDepth) output entries, \(engine.weightDepth) weight beats")
         print("quantisation: \(program.quantised.quantisation.wordlength) bits; \(program.layers.count) engine layers; "
               + "memory: \(program.parameterLines.count) parameter lines + \(program.imageLines) per image")
@@ -63,7 +52,8 @@ struct Simulate: ParsableCommand {
         defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
         let timing = LayerEngineTestbench.MemoryTiming(latency: memoryLatency, stallPercent: stallPercent, seed: 1)
         let start = Date()
-        let simulation = try EngineSimulation.run(program, images: words, timing: timing, in: directory, simulator: simulator)
+        let simulation = try EngineSimulation.run(program, images: words, timing: timing, in: directory, simulator: simulator,
+                                                  interface: axi ? .axi(baseAddress: 0x1000_0000) : .native)
         let seconds = Date().timeIntervalSince(start)
 
         let model = EngineCycleModel(pes: engine.pes, maccs: engine.maccs, memoryLatency: memoryLatency)
@@ -89,8 +79,31 @@ struct Simulate: ParsableCommand {
         if let keep { print("bundle: \(keep.path) (make -C \(keep.path) sim)") }
         guard simulation.succeeded else { throw ExitCode(1) }
     }
+}
 
-    private func prepare() throws -> (EngineProgram, [[Int32]]) {
+/// What `simulate` and `generate engine` share: the network, its data and quantisation, and
+/// the engine's tile sizes.
+struct EngineOptions: ParsableArguments {
+    @Option(help: "The ONNX model.") var model: String
+    @Option(help: "The data folder (inputs.npy, optionally labels.npy).") var data: String
+    @Option(help: "How many images to run (the first of DATA).") var images: Int = 5
+    @Option(help: "The wordlength of weights and activations.") var wordlength: Int = 8
+    @Option(help: "A quantisation JSON file (its wordlength replaces --wordlength).") var quantisation: String?
+    @Option(help: "PEs: output channels computed in parallel.") var pes: Int = 8
+    @Option(help: "MACCs per PE: input channels per beat. One of P and K must divide the other.") var maccs: Int = 8
+
+    func validate() throws {
+        guard (1...10_000).contains(images) else { throw ValidationError("--images \(images) is outside 1...10000") }
+        guard (2...16).contains(wordlength) else { throw ValidationError("--wordlength \(wordlength) is outside 2...16") }
+        guard (1...1024).contains(pes) else { throw ValidationError("--pes \(pes) is outside 1...1024") }
+        guard (1...1024).contains(maccs) else { throw ValidationError("--maccs \(maccs) is outside 1...1024") }
+        guard pes % maccs == 0 || maccs % pes == 0 else {
+            throw ValidationError("--pes \(pes) and --maccs \(maccs): one must divide the other")
+        }
+    }
+
+    /// The engine program for the network and the input words of the images to run.
+    func prepare() throws -> (EngineProgram, [[Int32]]) {
         let network = try ONNXImporter.importModel(atPath: model)
         let dataset = try Dataset.load(folder: data)
         try dataset.validate(for: network)
@@ -110,5 +123,37 @@ struct Simulate: ParsableCommand {
         let size = dataset.imageSize
         let words = (0..<images).map { i in program.inputWords(dataset.inputs[(i * size)..<((i + 1) * size)]) }
         return (program, words)
+    }
+}
+
+/// `cascadecnn generate engine`: the layer engine for a network, with the system testbench
+/// that runs it on images and checks every layer (what `simulate` runs).
+struct GenerateEngine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "The layer engine sized for a network, with a testbench running it on images.")
+
+    @OptionGroup var engine: EngineOptions
+    @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).") var output: String
+
+    func run() throws {
+        let program: EngineProgram, words: [[Int32]]
+        do {
+            (program, words) = try engine.prepare()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let testbench = program.testbench(images: words, timing: .init())
+        let bundle = SimulationBundle(circuit: try Circuit(program.engine), testbench: testbench,
+                                      provenance: ["\(program.quantised.network.name) on \(words.count) image(s)"])
+        try bundle.write(to: URL(fileURLWithPath: output))
+        let e = program.engine
+        print(["\(e.name): \(e.summary)",
+               "  buffers: \(e.activationDepth) activation lines, \(e.outputDepth) output entries, \(e.weightDepth) weight beats",
+               "  RTL:        " + bundle.circuit.modules.map { "rtl/\($0.name).v" }.joined(separator: ", "),
+               "  testbench:  tb/\(testbench.name).v, \(testbench.summary)",
+               "Simulate with `make -C \(output) sim` (or vsim for Verilator), lint with `make -C \(output) lint`."]
+              .joined(separator: "\n"))
     }
 }

@@ -84,6 +84,49 @@ import Testing
         expectExact(run, timing: timing)
     }
 
+    /// Requantisation shifts of zero or less (exact left shifts, saturating) and far beyond
+    /// the accumulator (every word rounds to 0 or −1) come out exact too.
+    @Test(arguments: [8, 14, -30])
+    func extremeShiftsAreExact(outputOffset: Int) throws {
+        let network = try Fixtures.network("shapes_opset13"), data = try Fixtures.inputs("shapes_opset13")
+        var quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: 6)
+        let last = quantisation.layers.count - 1
+        quantisation.layers[last].output.fractionBits += outputOffset
+        let entry = quantisation.layers[last]
+        let shift = entry.input.fractionBits + entry.weights.fractionBits - entry.output.fractionBits
+        let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation), pes: 4, maccs: 2)
+        #expect(outputOffset < 0 ? shift > program.engine.maxShift : shift <= 0)
+        let words = (0..<2).map { i in program.inputWords(data.inputs[(i * data.imageSize)..<((i + 1) * data.imageSize)]) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let simulation = try EngineSimulation.run(program, images: words, timing: .init(), in: directory)
+        expectExact(Run(simulation: simulation, program: program, images: 2))
+    }
+
+    /// The engine behind its AXI4 master and AXI4-Lite slave, as in a Zynq block design: the
+    /// host programs it over AXI4-Lite, the memory answers over AXI4 with random stalls.
+    @Test(arguments: [LayerEngineTestbench.MemoryTiming(latency: 1), .init(latency: 6, jitter: 9, stallPercent: 35, seed: 5)])
+    func exampleRunsThroughAXI(timing: LayerEngineTestbench.MemoryTiming) throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: 4)
+        let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation), pes: 8, maccs: 4)
+        let words = (0..<2).map { i in program.inputWords(data.inputs[(i * data.imageSize)..<((i + 1) * data.imageSize)]) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let simulation = try EngineSimulation.run(program, images: words, timing: timing, in: directory,
+                                                  interface: .axi(baseAddress: 0x1000_0000))
+        let run = Run(simulation: simulation, program: program, images: 2)
+        #expect(simulation.failed == 0, "\(simulation.log.suffix(1500))")
+        #expect(simulation.passed == run.expectedChecks)
+        // The adapters add a few cycles per load and write-back to the native port's count.
+        let model = EngineCycleModel(pes: 8, maccs: 4, memoryLatency: timing.latency)
+        let predicted = program.layers.reduce(0) { $0 + model.cycles($1.geometry).total }
+        for image in simulation.images { #expect(image.total >= predicted) }
+        if timing.stallPercent == 0 {
+            for image in simulation.images { #expect(Double(image.total) <= 1.05 * Double(predicted)) }
+        }
+    }
+
     @Test func testbenchReportsAWrongLine() throws {
         let network = try Fixtures.network("shapes_opset13"), data = try Fixtures.inputs("shapes_opset13")
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: 6)

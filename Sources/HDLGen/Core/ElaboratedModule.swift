@@ -51,6 +51,7 @@ public struct ElaboratedModule: Sendable {
         public let type: SignalType
         public let depth: Int
         public let contents: [Int]?
+        public let style: MemoryStyle
     }
 
     /// The write port of a memory, clocked.

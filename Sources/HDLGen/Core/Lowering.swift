@@ -271,7 +271,7 @@ struct Lowering {
             writes.append(.init(memory: write.memory.name, enable: enable, address: address, data: data))
         }
         let memories = builder.memories.map {
-            ElaboratedModule.MemoryArray(name: $0.name, type: $0.type, depth: $0.depth, contents: $0.contents)
+            ElaboratedModule.MemoryArray(name: $0.name, type: $0.type, depth: $0.depth, contents: $0.contents, style: $0.style)
         }
 
         let usesClock = !registers.isEmpty || !writes.isEmpty || instances.contains(where: \.usesClock)

@@ -169,10 +169,11 @@ public final class ModuleBuilder {
     // MARK: Memories
 
     /// A memory of `depth` words of `type` (depth a power of two), written on the clock
-    /// with `write` and read with `Memory.read`. Written only through one port.
-    public func memory(_ name: String, _ type: SignalType, depth: Int,
+    /// with `write` and read with `Memory.read`. Written only through one port. `style`
+    /// asks synthesis for block or distributed RAM (`ram_style`); by default it chooses.
+    public func memory(_ name: String, _ type: SignalType, depth: Int, style: MemoryStyle = .automatic,
                        file: StaticString = #fileID, line: UInt = #line) -> Memory {
-        declareMemory(name, type, depth: depth, contents: nil, file: file, line: line)
+        declareMemory(name, type, depth: depth, contents: nil, style: style, file: file, line: line)
     }
 
     /// A read-only memory holding `contents` (padded with zeros to a power of two).
@@ -185,7 +186,7 @@ public final class ModuleBuilder {
             break
         }
         return declareMemory(name, type, depth: depth, contents: contents + Array(repeating: 0, count: depth - contents.count),
-                             file: file, line: line)
+                             style: .automatic, file: file, line: line)
     }
 
     /// Writes `data` at `address` of `memory` on the next clock edge; under `when`, only
@@ -207,7 +208,7 @@ public final class ModuleBuilder {
         }
     }
 
-    private func declareMemory(_ name: String, _ type: SignalType, depth: Int, contents: [Int]?,
+    private func declareMemory(_ name: String, _ type: SignalType, depth: Int, contents: [Int]?, style: MemoryStyle,
                                file: StaticString, line: UInt) -> Memory {
         let location = SourceLocation(file: file, line: line)
         claim(name, at: location)
@@ -215,7 +216,7 @@ public final class ModuleBuilder {
             record("memory \(name) needs a depth that is a power of two and at least 2, not \(depth)", at: location)
         }
         let declaration = MemoryDeclaration(name: name, type: type, depth: max(2, depth), contents: contents,
-                                            location: location)
+                                            style: style, location: location)
         memories.append(declaration)
         return Memory(declaration: declaration, owner: ObjectIdentifier(self))
     }
@@ -327,15 +328,22 @@ final class MemoryDeclaration: Sendable {
     let type: SignalType
     let depth: Int
     let contents: [Int]?
+    let style: MemoryStyle
     let location: SourceLocation
 
-    init(name: String, type: SignalType, depth: Int, contents: [Int]?, location: SourceLocation) {
+    init(name: String, type: SignalType, depth: Int, contents: [Int]?, style: MemoryStyle, location: SourceLocation) {
         self.name = name
         self.type = type
         self.depth = depth
         self.contents = contents
+        self.style = style
         self.location = location
     }
+}
+
+/// Where synthesis should put a memory: its own choice, block RAM, or LUTs (distributed RAM).
+public enum MemoryStyle: String, Sendable {
+    case automatic, block, distributed
 }
 
 /// A memory declared with `ModuleBuilder.memory` or `rom`.

@@ -82,7 +82,7 @@ public struct LayerEngine: Module {
     public var accumulatorWidth: Int { matrixMultiplyUnit.accumulatorWidth }
     /// Bits of a bias as stored in memory: aligned to the accumulator, with the rounding
     /// constant of the requantisation added (`LayerEngine.storedBias`).
-    public var biasWidth: Int { accumulatorWidth + 1 }
+    public var biasWidth: Int { accumulatorWidth + 2 }
     /// Bits of a memory line: a power of two of at least 32 that holds K_t words or a bias.
     public var lineWidth: Int {
         var width = 32
@@ -230,13 +230,13 @@ public struct LayerEngine: Module {
                 increment(responseBeat)
             }
         }
-        let activations = m.memory("activations", .uint(lineWords), depth: activationDepth)
+        let activations = m.memory("activations", .uint(lineWords), depth: activationDepth, style: .block)
         m.when(memReadValid & isIn(.loadInput)) {
             m.write(activations, address: responseIndex.truncated(to: ceilLog2(activationDepth)),
                     data: memReadData.bits(lineWords - 1, 0))
         }
         let biases = (0..<pes).map { p in m.register("bias_\(p)", .sint(biasWidth)) }
-        let weightBuffers = (0..<pes).map { p in m.memory("weights_\(p)", .uint(lineWords), depth: weightDepth) }
+        let weightBuffers = (0..<pes).map { p in m.memory("weights_\(p)", .uint(lineWords), depth: weightDepth, style: .block) }
         for p in 0..<pes {
             m.when(memReadValid & isIn(.loadBias) & (responseIndex == p)) {
                 m.connect(biases[p], to: memReadData.bits(biasWidth - 1, 0).asSInt)
@@ -326,7 +326,7 @@ public struct LayerEngine: Module {
             let rectified = m.mux(field(.relu) & (saturated < 0), zero, saturated)
             return m.register("word_\(p)", next: rectified)
         }
-        let outputLanes = (0..<lanes).map { l in m.memory("output_lane_\(l)", .sint(w), depth: outputDepth) }
+        let outputLanes = (0..<lanes).map { l in m.memory("output_lane_\(l)", .sint(w), depth: outputDepth, style: .block) }
         let outputAddressWidth = ceilLog2(outputDepth)
         let position = m.register("position", .uint(bitsToHold(outputDepth)))
         let entryBase = m.register("entry_base", .uint(bitsToHold(outputDepth)))
@@ -537,10 +537,15 @@ public struct LayerEngine: Module {
 
     /// The bias word stored in memory for a layer whose requantisation shifts right by
     /// `shift` (negative: left): the bias aligned to the accumulator plus the round-half-up
-    /// constant 2^(s−1), with s clamped to `maxShift` (larger shifts give the same words).
-    public func storedBias(alignedBias: Int, shift: Int) -> Int {
+    /// constant 2^(s−1), with s clamped to `maxShift`; nil when the engine cannot hold it.
+    /// Clamping is exact when |bias| < 2^(A−1) (A the accumulator width): then every
+    /// |acc + bias| < 2^A = 2^(maxShift − 1), and both shifts round it to zero.
+    public func storedBias(alignedBias: Int, shift: Int) -> Int? {
+        let limit = 1 << (accumulatorWidth - 1)
+        if shift > maxShift && abs(alignedBias) >= limit { return nil }
         let s = min(shift, maxShift)
-        return s > 0 ? alignedBias + (1 << (s - 1)) : alignedBias
+        let stored = s > 0 ? alignedBias + (1 << (s - 1)) : alignedBias
+        return SignalType.sint(biasWidth).valueRange.contains(stored) ? stored : nil
     }
 
     /// The `shift` field for a requantisation shift `shift`: clamped to −w … `maxShift`

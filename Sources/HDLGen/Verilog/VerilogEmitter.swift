@@ -38,7 +38,8 @@ public enum VerilogEmitter {
         if !module.nets.isEmpty || !module.memories.isEmpty {
             out.line()
             for memory in module.memories {
-                out.line("reg  \(declaration(memory.type, memory.name)) [0:\(memory.depth - 1)];", indent: 1)
+                let attribute = memory.style == .automatic ? "" : "(* ram_style = \"\(memory.style.rawValue)\" *) "
+                out.line("\(attribute)reg  \(declaration(memory.type, memory.name)) [0:\(memory.depth - 1)];", indent: 1)
             }
             for net in module.nets {
                 out.unreadBits(net.hasUnreadBits, indent: 1) {

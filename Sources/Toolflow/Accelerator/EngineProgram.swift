@@ -56,9 +56,8 @@ public struct EngineProgram: Sendable {
                 guard channel < n else { lines.append(EngineMemoryLine.hex(value: 0, lineWidth: lineWidth)); continue }
                 let aligned = quantised.biases[layer.layerIndex][channel]
                     .shiftedRight(by: entry.bias.fractionBits - entry.input.fractionBits - entry.weights.fractionBits)
-                let stored = engine.storedBias(alignedBias: aligned, shift: shift)
-                guard SignalType.sint(engine.biasWidth).valueRange.contains(stored) else {
-                    throw .unsupportedByEngine(layer: layer.name, reason: "bias \(stored) of channel \(channel) does not fit the engine's \(engine.biasWidth)-bit biases")
+                guard let stored = engine.storedBias(alignedBias: aligned, shift: shift) else {
+                    throw .unsupportedByEngine(layer: layer.name, reason: "bias \(aligned) of channel \(channel), aligned to the accumulator, is too large for the engine's \(engine.accumulatorWidth)-bit accumulators (requantisation shift \(shift))")
                 }
                 lines.append(EngineMemoryLine.hex(value: stored, lineWidth: lineWidth))
             }
@@ -167,7 +166,8 @@ public struct EngineProgram: Sendable {
     }
 
     /// A testbench that runs the network on each image in turn and checks every layer's output.
-    public func testbench(images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming) -> LayerEngineTestbench {
+    public func testbench(images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming,
+                          interface: LayerEngineTestbench.Interface = .native) -> LayerEngineTestbench {
         var memory = parameterLines
         var expected: [LayerEngineTestbench.ExpectedLine] = []
         var runs: [[LayerDescriptor]] = []
@@ -184,6 +184,7 @@ public struct EngineProgram: Sendable {
             }
             runs.append(descriptors(imageBase: base))
         }
-        return LayerEngineTestbench(engine: engine, memory: memory, runs: runs, expected: expected, timing: timing)
+        return LayerEngineTestbench(engine: engine, interface: interface, memory: memory, runs: runs, expected: expected,
+                                    timing: timing)
     }
 }

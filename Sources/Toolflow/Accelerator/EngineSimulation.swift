@@ -21,9 +21,10 @@ public struct EngineSimulation: Sendable {
 
     /// Writes the bundle for `images` (input words) into `directory` and simulates it.
     public static func run(_ program: EngineProgram, images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming,
-                           in directory: URL, simulator: Simulator = .icarus) throws -> EngineSimulation {
-        let bundle = SimulationBundle(circuit: try Circuit(program.engine),
-                                      testbench: program.testbench(images: images, timing: timing),
+                           in directory: URL, simulator: Simulator = .icarus,
+                           interface: LayerEngineTestbench.Interface = .native) throws -> EngineSimulation {
+        let testbench = program.testbench(images: images, timing: timing, interface: interface)
+        let bundle = SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench,
                                       provenance: ["\(program.quantised.network.name) on \(images.count) image(s), \(program.engine.summary)"])
         try bundle.write(to: directory)
         let result = try simulator.simulate(bundleAt: directory, bundle: bundle)

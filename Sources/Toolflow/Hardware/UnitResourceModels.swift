@@ -62,7 +62,7 @@ extension ResourceModel {
         resources.lut += Int((p * (engineLUTsPerShifterBit * shifter + 2 * sum) + k * 3 * w + lanes * w
                               + engineControlLUTs).rounded())
         resources.ff += Int((p * (2 * sum - 1 + 2 * w) + k * 2 * w + lanes * w + engineControlFFs).rounded())
-        resources.dsp += 2
+        resources.dsp += 3   // the address multipliers: y·W, pooled row·W_o, H·W
         return resources
     }
 
