@@ -14,7 +14,8 @@ import Testing
         /// Every LUT site: logic, shift registers and distributed RAM.
         var luts: Int { int("lut") + int("srl") + int("lutram") }
         var testDescription: String {
-            ["family", "unit", "wordlength", "pes", "maccs", "max_window", "low_wordlength", "lanes", "classes", "m", "n"]
+            ["family", "unit", "wordlength", "pes", "maccs", "max_window", "low_wordlength", "lanes", "classes", "m", "n",
+             "activation_depth", "output_depth"]
                 .compactMap { key in fields[key].flatMap { $0.isEmpty ? nil : "\(key)=\($0)" } }.joined(separator: " ")
         }
     }
@@ -33,6 +34,10 @@ import Testing
         case "mm-unit":
             return model.matrixMultiplyUnit(Engine(wordlength: row.int("wordlength"), pes: row.int("pes"),
                                                    maccs: row.int("maccs"), maxWindow: row.int("max_window")))
+        case "engine":
+            return model.layerEngine(Engine(wordlength: row.int("wordlength"), pes: row.int("pes"), maccs: row.int("maccs"),
+                                            maxWindow: row.int("max_window"), activationDepth: row.int("activation_depth"),
+                                            outputDepth: row.int("output_depth"), maxLayers: 4))
         case "truncation-unit":
             return model.truncationUnit(highWordlength: row.int("wordlength"), lowWordlength: row.int("low_wordlength"),
                                         lanes: row.int("lanes"))
@@ -48,7 +53,7 @@ import Testing
 
     @Test func theTableCoversTheSweep() {
         let units = Set(Self.table.map { "\($0.family.rawValue) \($0.fields["unit"]!)" })
-        #expect(units.isSuperset(of: ["xc7 mm-unit", "xc7 truncation-unit", "xc7 ceu"]))
+        #expect(units.isSuperset(of: ["xc7 mm-unit", "xc7 truncation-unit", "xc7 ceu", "xc7 engine"]))
         #expect(Self.table.filter { $0.fields["unit"] == "mm-unit" }.count >= 40)
         // Both sides of the DSP/LUT switch.
         #expect(Set(Self.table.map { $0.int("wordlength") }).isSuperset(of: [2, 4, 5, 8, 16]))
@@ -57,9 +62,16 @@ import Testing
     @Test("model within 15 % of Yosys for LUT and FF, exact for DSP", arguments: table)
     func modelMatchesYosys(_ row: Row) {
         let model = Self.predict(row)
+        if ProcessInfo.processInfo.environment["CALIBRATION_PRINT"] != nil {
+            print("CAL \(row.testDescription): lut \(model.lut)/\(row.luts) ff \(model.ff)/\(row.int("ff")) bram \(model.bram36)/\(row.fields["bram36"] ?? "")")
+        }
         #expect(model.dsp == row.int("dsp"))
         #expect(Self.relativeError(model.lut, row.luts) <= 0.15, "LUT: model \(model.lut), yosys \(row.luts)")
         #expect(Self.relativeError(model.ff, row.int("ff")) <= 0.15, "FF: model \(model.ff), yosys \(row.int("ff"))")
+        if row.fields["unit"] == "engine" {
+            let bram = Double(row.fields["bram36"] ?? "") ?? 0
+            #expect(abs(model.bram36 - bram) <= 0.15 * bram, "BRAM36: model \(model.bram36), yosys \(bram)")
+        }
     }
 
     /// A size outside the table, synthesised now: the model must hold there too.

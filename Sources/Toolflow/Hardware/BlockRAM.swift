@@ -1,6 +1,8 @@
+import HDLGen
+
 /// Block RAM needed by a memory of `width` bits × `depth` words, on 7-series and
 /// UltraScale+ alike: the cheapest arrangement of RAMB36 (512×72 … 32K×1) or RAMB18
-/// (512×36 … 16K×1, half a RAMB36) primitives, in RAMB36 equivalents.
+/// (512×36 … 16K×1, half a RAMB36; no 72-bit mode) primitives, in RAMB36 equivalents.
 public enum BlockRAM {
     private static let ramb36: [(width: Int, depth: Int)] =
         [(72, 512), (36, 1024), (18, 2048), (9, 4096), (4, 8192), (2, 16384), (1, 32768)]
@@ -11,7 +13,7 @@ public enum BlockRAM {
         for mode in ramb36 {
             let columns = ceilDivide(width, mode.width)
             // A RAMB18 holds half the depth at the same width (up to 36 bits).
-            if mode.width <= 36 || depth <= mode.depth / 2 {
+            if mode.width <= 36 {
                 let halves = ceilDivide(depth, mode.depth / 2)
                 best = min(best, Double(columns * halves) / 2)
             }
@@ -24,7 +26,8 @@ public enum BlockRAM {
 extension Engine {
     /// Block RAM of the engine's buffers. The layer engine's are each a memory of its own:
     /// the activation buffer (K_t words per line), one weight buffer per PE (K_t words per
-    /// beat) and one output buffer per lane (max(P, K_t) lanes of one word). The idealised
+    /// beat) and one output buffer per lane (max(P, K_t) lanes of one word); and its
+    /// descriptor table, which Yosys also puts in block RAM. The idealised
     /// engine's are modelled double-buffered over the longest window: weights (P·K_t words
     /// per beat) and activations (K_t words per beat).
     public var bufferBlockRAM: Double {
@@ -36,5 +39,6 @@ extension Engine {
         return BlockRAM.count(width: maccs * wordlength, depth: activationDepth)
             + Double(pes) * BlockRAM.count(width: maccs * wordlength, depth: maxWindow)
             + Double(max(pes, maccs)) * BlockRAM.count(width: wordlength, depth: outputDepth)
+            + BlockRAM.count(width: 32, depth: EngineRegister.descriptorStride * max(2, HDLGen.nextPowerOfTwo(maxLayers)))
     }
 }

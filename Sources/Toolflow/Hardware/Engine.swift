@@ -17,10 +17,13 @@ public struct Engine: Codable, Hashable, Sendable, CustomStringConvertible {
     /// (each a power of two holding the largest layer). Nil for the idealised engine of a
     /// workload known by its GEMMs alone.
     public var activationDepth: Int?, outputDepth: Int?
+    /// Descriptors the layer engine's register file holds: the network's layers.
+    public var maxLayers: Int
 
-    public init(wordlength: Int, pes: Int, maccs: Int, maxWindow: Int, activationDepth: Int? = nil, outputDepth: Int? = nil) {
+    public init(wordlength: Int, pes: Int, maccs: Int, maxWindow: Int, activationDepth: Int? = nil, outputDepth: Int? = nil,
+                maxLayers: Int = 16) {
         self.wordlength = wordlength; self.pes = pes; self.maccs = maccs; self.maxWindow = maxWindow
-        self.activationDepth = activationDepth; self.outputDepth = outputDepth
+        self.activationDepth = activationDepth; self.outputDepth = outputDepth; self.maxLayers = maxLayers
     }
 
     /// The engine sized for `workload`: the layer engine with buffers that hold its largest
@@ -35,7 +38,7 @@ public struct Engine: Codable, Hashable, Sendable, CustomStringConvertible {
         func depth(_ size: (LayerGeometry) -> Int) -> Int { max(2, HDLGen.nextPowerOfTwo(geometries.map(size).max()!)) }
         self.init(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: depth { $0.beats(maccs: maccs) },
                   activationDepth: depth { $0.inputLines(maccs: maccs) },
-                  outputDepth: depth { $0.outputEntries(pes: pes, maccs: maccs) })
+                  outputDepth: depth { $0.outputEntries(pes: pes, maccs: maccs) }, maxLayers: geometries.count)
     }
 
     /// Bits of a memory line: a power of two of at least 32 holding K_t words or a bias

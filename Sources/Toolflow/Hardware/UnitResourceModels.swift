@@ -68,5 +68,5 @@ extension ResourceModel {
 
     var engineLUTsPerShifterBit: Double { 0.5 }
     var engineControlLUTs: Double { 1500 }
-    var engineControlFFs: Double { 900 }
+    var engineControlFFs: Double { 1080 }
 }

@@ -205,7 +205,18 @@ public struct CascadeFlow: Sendable {
             lpuCandidates: candidates,
             confidenceScores: comparison,
             seed: config.seed)
-        return CascadeRun(result: result, lpuEvalScores: lpuEval.words, architecture: architecture, report: report)
+        // The engines, when the layer engine runs this network, replaying a few test images.
+        var engines: [CascadeRun.EngineBundle] = []
+        if (try? EngineLayer.layers(of: network)) != nil {
+            let images = (0..<min(2, test.count)).map { i in test.inputs[(i * test.imageSize)..<((i + 1) * test.imageSize)] }
+            for (name, quantised, engine) in [("engine-lpu", chosen.quantised, architecture.lpu.engine),
+                                               ("engine-hpu", hpuQuantised, architecture.hpu.engine)] {
+                let program = try EngineProgram(quantised: quantised, pes: engine.pes, maccs: engine.maccs)
+                engines.append(.init(name: name, program: program, images: images.map(program.inputWords)))
+            }
+        }
+        return CascadeRun(result: result, lpuEvalScores: lpuEval.words, architecture: architecture, report: report,
+                          engines: engines)
     }
 
     /// The report: throughput per wordlength, the cascade against the baseline at each

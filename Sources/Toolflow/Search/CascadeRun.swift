@@ -10,6 +10,23 @@ public struct CascadeRun: Sendable {
     /// Both engines, the truncation unit and the CEU as the DSE sized them.
     public let architecture: CascadeArchitecture
     public let report: CascadeReport
+    /// The LPU and HPU as layer engines at the DSE's tile sizes, each with the images its
+    /// testbench runs; empty when the layer engine cannot run the network (then the bare
+    /// MM units stand in for them).
+    public let engines: [EngineBundle]
+
+    /// A layer engine's program and the input words of the images its testbench runs.
+    public struct EngineBundle: Sendable {
+        public var name: String
+        public var program: EngineProgram
+        public var images: [[Int32]]
+    }
+
+    init(result: CascadeResult, lpuEvalScores: [Int32], architecture: CascadeArchitecture, report: CascadeReport,
+         engines: [EngineBundle]) {
+        self.result = result; self.lpuEvalScores = lpuEvalScores; self.architecture = architecture
+        self.report = report; self.engines = engines
+    }
 
     /// Every file of the output folder: the result as JSON, its tables, each unit's
     /// quantisation, and the RTL of the chosen units with testbenches and Makefiles.
@@ -26,10 +43,18 @@ public struct CascadeRun: Sendable {
         files += [("report.json", try report.json()), ("report.html", report.html())]
         var bundles: [(name: String, bundle: SimulationBundle)] = []
         let provenance = ["cascadecnn flow (seed \(r.seed)): \(r.model), tolerance \(r.tolerance) points"]
-        for (name, engine) in [("mm-lpu", architecture.lpu.engine), ("mm-hpu", architecture.hpu.engine)] {
-            let unit = try MatrixMultiplyUnit(wordlength: engine.wordlength, pes: engine.pes, maccs: engine.maccs,
-                                              maxWindow: engine.maxWindow)
-            bundles.append((name, try unit.simulationBundle(beats: unit.stimulus(cycles: 256, seed: r.seed), provenance: provenance)))
+        for engine in engines {
+            let testbench = engine.program.testbench(images: engine.images, timing: .init())
+            bundles.append((engine.name, SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench,
+                                                          provenance: provenance)))
+        }
+        if engines.isEmpty {
+            for (name, engine) in [("mm-lpu", architecture.lpu.engine), ("mm-hpu", architecture.hpu.engine)] {
+                let unit = try MatrixMultiplyUnit(wordlength: engine.wordlength, pes: engine.pes, maccs: engine.maccs,
+                                                  maxWindow: engine.maxWindow)
+                bundles.append((name, try unit.simulationBundle(beats: unit.stimulus(cycles: 256, seed: r.seed),
+                                                                provenance: provenance)))
+            }
         }
         let truncation = try WeightTruncationUnit(highWordlength: r.hpu.wordlength, lowWordlength: r.lpu.wordlength,
                                                   lanes: architecture.truncationUnit.lanes, rounding: r.weightRounding)
