@@ -16,7 +16,7 @@ import Testing
     }
 
     func simulate(_ network: Network, data: Dataset, wordlength: Int, pes: Int, maccs: Int, images: Int,
-                  timing: LayerEngineTestbench.MemoryTiming = .init()) throws -> Run {
+                  timing: LayerEngineTestbench.MemoryTiming = .init(), simulator: Simulator = .icarus) throws -> Run {
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
         let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation),
                                         pes: pes, maccs: maccs)
@@ -24,7 +24,8 @@ import Testing
         let words = (0..<images).map { i in program.inputWords(data.inputs[(i * size)..<((i + 1) * size)]) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        return Run(simulation: try EngineSimulation.run(program, images: words, timing: timing, in: directory),
+        return Run(simulation: try EngineSimulation.run(program, images: words, timing: timing, in: directory,
+                                                        simulator: simulator),
                    program: program, images: images)
     }
 
@@ -74,6 +75,14 @@ import Testing
             let run = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, images: 2)
             expectExact(run)
         }
+    }
+
+    /// Verilator runs the same testbench to the same verdict and cycle counts.
+    @Test(.enabled(if: toolAvailable("verilator")))
+    func verilatorAgreesWithTheModel() throws {
+        let run = try simulate(try Fixtures.network("strided_bn_opset21"), data: try Fixtures.inputs("strided_bn_opset21"),
+                               wordlength: 8, pes: 4, maccs: 8, images: 3, simulator: .verilator)
+        expectExact(run)
     }
 
     @Test(arguments: [LayerEngineTestbench.MemoryTiming(latency: 1), .init(latency: 40), .init(latency: 3, jitter: 12, stallPercent: 40, seed: 7),
