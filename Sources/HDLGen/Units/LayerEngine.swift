@@ -45,11 +45,7 @@ public struct LayerEngine: Module {
         try UnitParameterError.check("engine", "maxLayers", maxLayers, in: 1...32)
         for (name, depth) in [("activationDepth", activationDepth), ("outputDepth", outputDepth),
                               ("weightDepth", weightDepth)] {
-            try UnitParameterError.check("engine", name, depth, in: 2...(1 << 20))
-            guard depth & (depth - 1) == 0 else {
-                throw UnitParameterError(unit: "engine", parameter: "\(name) (a power of two)", value: depth,
-                                         allowed: 2...(1 << 20))
-            }
+            try UnitParameterError.checkPowerOfTwo("engine", name, depth, in: 2...(1 << 20))
         }
         guard pes % maccs == 0 || maccs % pes == 0 else {
             throw UnitParameterError(unit: "engine", parameter: "pes (a multiple or a divisor of maccs = \(maccs))",
