@@ -134,6 +134,7 @@ struct GenerateEngine: ParsableCommand {
         abstract: "The layer engine sized for a network, with a testbench running it on images.")
 
     @OptionGroup var engine: EngineOptions
+    @Option(help: "zc706, zcu102, or a device JSON file: the part and clock of the Vivado project.") var device = "zc706"
     @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).") var output: String
 
     func run() throws {
@@ -144,15 +145,25 @@ struct GenerateEngine: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        let board: Device
+        do { board = try Device.resolve(device) } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let testbench = program.testbench(images: words, timing: .init())
         let bundle = SimulationBundle(circuit: try Circuit(program.engine), testbench: testbench,
                                       provenance: ["\(program.quantised.network.name) on \(words.count) image(s)"])
-        try bundle.write(to: URL(fileURLWithPath: output))
+        var files = bundle.files
+        for file in try program.ipFiles(device: board, testbench: testbench) where !files.contains(where: { $0.path == file.path }) {
+            files.append(file)
+        }
+        try FileOutput.replaceDirectory(URL(fileURLWithPath: output), with: files)
         let e = program.engine
         print(["\(e.name): \(e.summary)",
                "  buffers: \(e.activationDepth) activation lines, \(e.outputDepth) output entries, \(e.weightDepth) weight beats",
                "  RTL:        " + bundle.circuit.modules.map { "rtl/\($0.name).v" }.joined(separator: ", "),
                "  testbench:  tb/\(testbench.name).v, \(testbench.summary)",
+               "  IP block:   \(LayerEngineAXI(engine: e).name) (AXI4 master and AXI4-Lite slave), vivado/build.tcl for \(board.part), \(e.name).core for FuseSoC",
                "Simulate with `make -C \(output) sim` (or vsim for Verilator), lint with `make -C \(output) lint`."]
               .joined(separator: "\n"))
     }

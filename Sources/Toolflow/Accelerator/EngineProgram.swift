@@ -188,3 +188,21 @@ public struct EngineProgram: Sendable {
                                     timing: timing)
     }
 }
+
+extension EngineProgram {
+    /// The engine as an IP block for `device`, beside a bundle written from `testbench`: the
+    /// RTL of `LayerEngineAXI` (the engine's modules, the AXI adapters and the wrapper), a
+    /// Vivado project script and constraints (`vivado/`), and a FuseSoC core file.
+    public func ipFiles(device: Device, testbench: LayerEngineTestbench) throws -> [(path: String, contents: String)] {
+        let wrapper = LayerEngineAXI(engine: engine)
+        let modules = VerilogEmitter.files(for: try Circuit(wrapper))
+        let rtl = modules.map { "rtl/\($0.name)" }
+        let data = testbench.files().map(\.name).filter { $0.hasSuffix(".hex") }.map { "tb/\($0)" }
+        let core = FuseSoCCore(name: "cascadecnn:engine:\(engine.name):1.0.0",
+                               description: "\"\(engine.summary), for \(quantised.network.name)\"", top: wrapper.name,
+                               rtlFiles: rtl, testbench: testbench.name, testbenchFile: "tb/\(testbench.name).v",
+                               testbenchData: data, device: device)
+        return zip(rtl, modules).map { ($0, $1.contents) } + VivadoProject(top: wrapper.name, rtlFiles: rtl, device: device).files
+            + [("\(engine.name).core", core.contents)]
+    }
+}

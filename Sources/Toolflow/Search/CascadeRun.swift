@@ -43,10 +43,14 @@ public struct CascadeRun: Sendable {
         files += [("report.json", try report.json()), ("report.html", report.html())]
         var bundles: [(name: String, bundle: SimulationBundle)] = []
         let provenance = ["cascadecnn flow (seed \(r.seed)): \(r.model), tolerance \(r.tolerance) points"]
+        var ipFiles: [(path: String, contents: String)] = []
         for engine in engines {
             let testbench = engine.program.testbench(images: engine.images, timing: .init())
-            bundles.append((engine.name, SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench,
-                                                          provenance: provenance)))
+            let bundle = SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench, provenance: provenance)
+            bundles.append((engine.name, bundle))
+            let written = Set(bundle.files.map(\.path))
+            ipFiles += try engine.program.ipFiles(device: report.device, testbench: testbench)
+                .filter { !written.contains($0.path) }.map { ("rtl/\(engine.name)/\($0.path)", $0.contents) }
         }
         if engines.isEmpty {
             for (name, engine) in [("mm-lpu", architecture.lpu.engine), ("mm-hpu", architecture.hpu.engine)] {
@@ -70,6 +74,7 @@ public struct CascadeRun: Sendable {
         for (name, bundle) in bundles {
             files += bundle.files.map { ("rtl/\(name)/\($0.path)", $0.contents) }
         }
+        files += ipFiles
         files.append(("Makefile", makefile(units: bundles.map(\.name))))
         return files
     }
