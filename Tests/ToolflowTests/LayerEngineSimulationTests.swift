@@ -77,6 +77,26 @@ import Testing
         }
     }
 
+    /// The DSE's engine for ZC706 runs the example in exactly the cycles the performance
+    /// model gave the DSE.
+    @Test(arguments: [4, 8])
+    func dseEngineRunsInThePredictedCycles(wordlength: Int) throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let workload = Workload(network)
+        #expect(workload.geometries != nil)
+        let design = try Explorer(device: .zc706).bestEngine(wordlength: wordlength, workload: workload,
+                                                             budget: Device.zc706.budget(fraction: 0.8))
+        let engine = design.engine
+        #expect(engine.pes & (engine.pes - 1) == 0 && engine.maccs & (engine.maccs - 1) == 0)
+        let run = try simulate(network, data: data, wordlength: wordlength, pes: engine.pes, maccs: engine.maccs, images: 1)
+        expectExact(run)
+        #expect(run.simulation.images.first?.layers == design.layers.map(\.cycles))
+        #expect(run.program.engine.activationDepth == engine.activationDepth)
+        #expect(run.program.engine.outputDepth == engine.outputDepth)
+        #expect(run.program.engine.weightDepth == engine.maxWindow)
+        #expect(run.program.engine.lineWidth == engine.lineWidth)
+    }
+
     /// Verilator runs the same testbench to the same verdict and cycle counts.
     @Test(.enabled(if: toolAvailable("verilator")))
     func verilatorAgreesWithTheModel() throws {

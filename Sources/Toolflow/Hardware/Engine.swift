@@ -41,11 +41,11 @@ public struct Engine: Codable, Hashable, Sendable, CustomStringConvertible {
                   outputDepth: depth { $0.outputEntries(pes: pes, maccs: maccs) }, maxLayers: geometries.count)
     }
 
-    /// Bits of a memory line: a power of two of at least 32 holding K_t words or a bias
-    /// (as `LayerEngine.lineWidth`).
+    /// Bits of a memory line: a power of two of at least 32 holding K_t words or a stored
+    /// bias (as `LayerEngine.lineWidth`).
     public var lineWidth: Int {
         var width = 32
-        while width < max(maccs * wordlength, accumulatorWidth + 1) { width *= 2 }
+        while width < max(maccs * wordlength, accumulatorWidth + 2) { width *= 2 }
         return width
     }
 

@@ -30,21 +30,21 @@ public struct EngineCycleModel: Sendable {
 
     func load(_ lines: Int) -> Int { lines + memoryLatency + 1 }
 
-    /// A layer's cycles by phase; a grouped layer runs its groups one after another.
+    /// A layer's cycles by phase.
     public func cycles(_ layer: LayerGeometry) -> LayerCycles {
-        let beats = layer.beats(maccs: maccs), tiles = layer.tiles(pes: pes), g = layer.groups
+        let beats = layer.beats(maccs: maccs), tiles = layer.tiles(pes: pes)
         return LayerCycles(
-            fetch: g * DescriptorField.allCases.count,
-            inputLoad: g * load(layer.inputLines(maccs: maccs)),
-            parameterLoad: g * tiles * (load(pes) + load(pes * beats)),
-            compute: g * tiles * (layer.positions * beats + mmLatency + 4),
-            writeBack: g * (layer.outputLines(maccs: maccs) * layer.poolArea + memoryLatency + 4))
+            fetch: DescriptorField.allCases.count,
+            inputLoad: load(layer.inputLines(maccs: maccs)),
+            parameterLoad: tiles * (load(pes) + load(pes * beats)),
+            compute: tiles * (layer.positions * beats + mmLatency + 4),
+            writeBack: layer.outputLines(maccs: maccs) * layer.poolArea + memoryLatency + 4)
     }
 
     /// Lines a layer moves through the memory port: its input, its biases and weights, its output.
     public func lines(_ layer: LayerGeometry) -> Int {
-        layer.groups * (layer.inputLines(maccs: maccs) + layer.tiles(pes: pes) * pes * (1 + layer.beats(maccs: maccs))
-            + layer.outputLines(maccs: maccs))
+        layer.inputLines(maccs: maccs) + layer.tiles(pes: pes) * pes * (1 + layer.beats(maccs: maccs))
+            + layer.outputLines(maccs: maccs)
     }
 
     /// Useful multiply-accumulates of a layer over the P·K_t MACCs and `cycles`.

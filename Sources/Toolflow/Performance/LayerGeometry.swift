@@ -9,17 +9,15 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
     public var pooledHeight: Int, pooledWidth: Int
     /// Taps per pooling window.
     public var poolArea: Int
-    /// Independent convolutions of this shape (grouped convolutions; the engine runs one group).
-    public var groups: Int
 
     public init(inputChannels: Int, inputHeight: Int, inputWidth: Int, kernelHeight: Int, kernelWidth: Int,
                 outputChannels: Int, outputHeight: Int, outputWidth: Int, pooledHeight: Int? = nil, pooledWidth: Int? = nil,
-                poolArea: Int = 1, groups: Int = 1) {
+                poolArea: Int = 1) {
         self.inputChannels = inputChannels; self.inputHeight = inputHeight; self.inputWidth = inputWidth
         self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
         self.outputChannels = outputChannels; self.outputHeight = outputHeight; self.outputWidth = outputWidth
         self.pooledHeight = pooledHeight ?? outputHeight; self.pooledWidth = pooledWidth ?? outputWidth
-        self.poolArea = poolArea; self.groups = groups
+        self.poolArea = poolArea
     }
 
     /// Channel groups of K_t the input occupies: ⌈C/K_t⌉.
@@ -38,6 +36,6 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
     public func outputLines(maccs: Int) -> Int { outputGroups(maccs: maccs) * pooledHeight * pooledWidth }
     /// Entries of the output buffer the layer fills: ⌈N/max(P, K_t)⌉·M.
     public func outputEntries(pes: Int, maccs: Int) -> Int { ceilDivide(outputChannels, max(pes, maccs)) * positions }
-    /// Useful multiply-accumulates: every group's M·N·C·kh·kw.
-    public var maccs: Int { groups * positions * outputChannels * inputChannels * kernelHeight * kernelWidth }
+    /// Useful multiply-accumulates: M·N·C·kh·kw.
+    public var maccs: Int { positions * outputChannels * inputChannels * kernelHeight * kernelWidth }
 }
