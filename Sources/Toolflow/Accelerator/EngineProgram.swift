@@ -44,12 +44,10 @@ public struct EngineProgram: Sendable {
             throw .unsupportedByEngine(layer: network.name, reason: "\(error)")
         }
 
-        let entries = Dictionary(uniqueKeysWithValues: zip(network.weightedLayerIndices, quantised.quantisation.layers))
         var lines: [String] = [], weightAddresses: [Int] = [], biasAddresses: [Int] = []
         let lineWidth = engine.lineWidth
         for layer in layers {
-            let entry = entries[layer.layerIndex]!
-            let shift = entry.input.fractionBits + entry.weights.fractionBits - entry.output.fractionBits
+            let (entry, shift) = Self.formats(of: layer, in: quantised)
             let tiles = layer.geometry.tiles(pes: pes), n = layer.outputChannels
             biasAddresses.append(lines.count)
             for channel in 0..<(tiles * pes) {
@@ -93,16 +91,21 @@ public struct EngineProgram: Sendable {
         imageLines = offset
     }
 
+    /// A layer's quantisation entry and its requantisation shift f_a + f_w − f_y.
+    static func formats(of layer: EngineLayer, in quantised: QuantisedNetwork) -> (entry: Quantisation.LayerFormats, shift: Int) {
+        let position = quantised.network.weightedLayerIndices.firstIndex(of: layer.layerIndex)!
+        let entry = quantised.quantisation.layers[position]
+        return (entry, entry.input.fractionBits + entry.weights.fractionBits - entry.output.fractionBits)
+    }
+
     /// The first line of image `image`'s region.
     public func imageBase(_ image: Int) -> Int { parameterLines.count + image * imageLines }
 
     /// The descriptors that run the network on the image whose region starts at `base`.
     public func descriptors(imageBase base: Int) -> [LayerDescriptor] {
         let (pes, maccs) = (engine.pes, engine.maccs)
-        let entries = Dictionary(uniqueKeysWithValues: zip(quantised.network.weightedLayerIndices, quantised.quantisation.layers))
         return layers.enumerated().map { l, layer in
-            let entry = entries[layer.layerIndex]!
-            let shift = entry.input.fractionBits + entry.weights.fractionBits - entry.output.fractionBits
+            let shift = Self.formats(of: layer, in: quantised).shift
             var d = LayerDescriptor()
             d[.inputAddress] = base + (l == 0 ? inputOffset : outputOffsets[l - 1])
             d[.outputAddress] = base + outputOffsets[l]
