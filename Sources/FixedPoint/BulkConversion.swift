@@ -20,6 +20,24 @@ extension FixedPointFormat {
         }
     }
 
+    /// `quantize(Double(values[i]))` for every value, held in a floating-point type (exact
+    /// when `T`'s significand holds the wordlength): for inference that keeps words in Float
+    /// or Double. The same rule as the `Int` version, without the conversion to `Int`.
+    @inlinable
+    public func quantize<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<Float>, into words: UnsafeMutablePointer<T>) {
+        guard abs(fractionBits) <= 64 else {
+            for i in values.indices { words[i] = T(quantize(Double(values[i]))) }
+            return
+        }
+        let scale = Double(sign: .plus, exponent: fractionBits, significand: 1)
+        let low = Double(minimum), high = Double(maximum)
+        for i in values.indices {
+            let x = Double(values[i])
+            let scaled = (x * scale + 0.5).rounded(.down)
+            words[i] = T(x.isNaN ? 0 : Swift.min(Swift.max(scaled, low), high))
+        }
+    }
+
     /// `requantize(words[i], fromFractionBits:rounding:)` for every word, in place.
     public func requantize(_ words: UnsafeMutableBufferPointer<Int>, fromFractionBits sourceFractionBits: Int,
                            rounding: Rounding = .halfUp) {

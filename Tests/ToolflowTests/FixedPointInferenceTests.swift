@@ -93,6 +93,30 @@ struct FixedPointInferenceTests {
         }
     }
 
+    @Test("requantisation in Float equals the rule on Int words", arguments: [2, 4, 8, 16, 24])
+    func floatRequantization(_ wordlength: Int) {
+        // Accumulators below 2^24, the Float engine's bound, with the extremes; 67 of them,
+        // so that the last 3 take the scalar tail.
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var accumulators = [-(1 << 24) + 1, (1 << 24) - 1, 0, 1, -1]
+        while accumulators.count < 67 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            accumulators.append((Int(state >> 39) - (1 << 24)) >> Int(state & 15))
+        }
+        for shift in [-41, -40, -7, -1, 0, 1, 2, 5, 13, 24, 25, 26, 40] {
+            for relu in [false, true] {
+                let r = Requantization(format: FixedPointFormat(wordlength: wordlength, fractionBits: 3),
+                                       accumulatorFractionBits: 3 + shift)
+                var expected = accumulators
+                expected.withUnsafeMutableBufferPointer { r.apply($0, relu: relu) }
+                var values = accumulators.map(Float.init)
+                var words = [Int](repeating: 0, count: values.count)
+                Float.requantize(&values, count: values.count, r, relu: relu, words: &words)
+                #expect(values.map { Int($0) } == expected, "shift \(shift), relu \(relu)")
+            }
+        }
+    }
+
     @Test("the scores of a final softmax sum to one")
     func softmaxScores() throws {
         let (network, data) = try Self.modelAndData("strided_bn_opset21")

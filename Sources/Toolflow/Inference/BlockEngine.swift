@@ -12,12 +12,6 @@ import FixedPoint
 /// fixed point the values are integer words held exactly in `T`, and each CONV and FC output
 /// goes through `FixedPointFormat.requantize` (see `FixedPointInference`).
 struct BlockEngine<T: GEMMScalar>: Sendable {
-    /// How a CONV or FC layer turns its exact accumulators into output words.
-    struct Requantization: Sendable {
-        var format: FixedPointFormat
-        var accumulatorFractionBits: Int
-    }
-
     struct Step: Sendable {
         var plan: LayerPlan
         var weights: [T] = []
@@ -180,16 +174,10 @@ struct BlockEngine<T: GEMMScalar>: Sendable {
     @inline(__always)
     private func finish(_ step: Step, _ values: UnsafeMutablePointer<T>, _ count: Int, relu: Bool,
                         _ words: UnsafeMutablePointer<Int>) {
-        guard let r = step.requantization else {
-            if relu { for i in 0..<count { values[i] = max(values[i], 0) } }
-            return
-        }
-        for i in 0..<count { words[i] = values[i].word }    // exact: integers below 2^24 / 2^53
-        r.format.requantize(UnsafeMutableBufferPointer(start: words, count: count), fromFractionBits: r.accumulatorFractionBits)
-        if relu {
-            for i in 0..<count { values[i] = T.fromWord(max(words[i], 0)) }
-        } else {
-            for i in 0..<count { values[i] = T.fromWord(words[i]) }
+        if let r = step.requantization {
+            T.requantize(values, count: count, r, relu: relu, words: words)
+        } else if relu {
+            for i in 0..<count { values[i] = max(values[i], 0) }
         }
     }
 
@@ -263,8 +251,8 @@ struct BlockEngine<T: GEMMScalar>: Sendable {
         gatherGEMM(plan.k, step, input: input, items: items, itemCount: items.count, offsets: plan.offsets, s.rows)
         finish(step, s.rows, items.rows * columns, relu: plan.relu, s.words)
         for c in 0..<plan.n {
-            let out = y + c * items.rows
-            for d in 0..<items.rows { out[d] = s.rows[d * columns + c] }
+            var source = UnsafePointer(s.rows + c), out = y + c * items.rows
+            for _ in 0..<items.rows { out.pointee = source.pointee; out += 1; source += columns }
         }
     }
 

@@ -71,10 +71,11 @@ struct DirectConvolutionPlan: Sendable {
     }
 
     /// Copies one image's `C × H × W` input into the interior of `padded` (whose border stays zero).
-    func pad<T>(_ x: UnsafePointer<T>, into padded: UnsafeMutablePointer<T>) {
+    func pad<T: GEMMScalar>(_ x: UnsafePointer<T>, into padded: UnsafeMutablePointer<T>) {
         for c in 0..<channels {
             for y in 0..<height {
-                (padded + (c * paddedHeight + padTop + y) * paddedWidth + padLeft).update(from: x + (c * height + y) * width, count: width)
+                BlockEngine<T>.copy(x + (c * height + y) * width, to: padded + (c * paddedHeight + padTop + y) * paddedWidth + padLeft,
+                                    count: width)
             }
         }
     }

@@ -19,10 +19,14 @@ import FixedPoint
 ///
 /// Exactness: the words are integers, and the accumulation runs in `Float` when every
 /// partial sum is provably below 2^24 in magnitude (the bound `Σ_k |w_k| · 2^(w−1) +
-/// |align(b)|` of each output, and `window · 2^(w−1)` for average pooling), in `Double`
-/// below 2^53 otherwise: every sum is then an exactly represented integer, whatever the
-/// order of the additions, so the result is the integer accumulation bit for bit (the tests
-/// compare it with a plain integer computation).
+/// |align(b)|` of each output, `window · 2^(w−1)` for average pooling, and `2^(w−1)` for the
+/// words themselves), in `Double` below 2^53 otherwise: every sum is then an exactly
+/// represented integer, whatever the order of the additions, so the result is the integer
+/// accumulation bit for bit (the tests compare it with a plain integer computation). Max
+/// pooling may be taken on the accumulators before requantisation (`BlockEngine` fuses it
+/// into the convolution): rounding, saturation and ReLU are monotonic, so the maximum of the
+/// requantised words is the requantised maximum. The requantisation itself is exact on these
+/// integers (`Float.requantize`).
 public struct FixedPointInference: Sendable {
     public let quantised: QuantisedNetwork
     public var network: Network { quantised.network }
@@ -48,6 +52,7 @@ public struct FixedPointInference: Sendable {
         for (index, layer) in network.layers.enumerated() {
             var step = BlockEngine<Double>.Step(plan: LayerPlan(layer))
             let largestWord = 1 << (arriving.wordlength - 1)
+            largestBound = max(largestBound, largestWord)
             switch layer.operation {
             case .convolution, .fullyConnected:
                 let entry = entries.next()!
@@ -72,6 +77,7 @@ public struct FixedPointInference: Sendable {
             }
             steps.append(step)
         }
+        largestBound = max(largestBound, 1 << (arriving.wordlength - 1))
         guard largestBound < 1 << 53 else {
             throw .invalidQuantisation("an accumulator of this quantisation could reach \(largestBound), beyond the 2^53 that inference holds exactly")
         }
@@ -105,11 +111,8 @@ public struct FixedPointInference: Sendable {
         let format = inputFormat
         data.inputs.withUnsafeBufferPointer { inputs in
             engine.forEachBlock(count: data.count, load: { block, x in
-                let count = block.count * inSize
-                let words = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
-                defer { words.deallocate() }
-                format.quantize(UnsafeBufferPointer(rebasing: inputs[(block.lowerBound * inSize)..<(block.upperBound * inSize)]), into: words)
-                for i in 0..<count { x[i] = T.fromWord(words[i]) }
+                // Exact: the engine holds words of this wordlength (FixedPointInference.init).
+                format.quantize(UnsafeBufferPointer(rebasing: inputs[(block.lowerBound * inSize)..<(block.upperBound * inSize)]), into: x)
             }, store: { block, out in
                 let target = result.pointer.baseAddress! + block.lowerBound * outSize
                 for i in 0..<out.count { target[i] = Int32(out[i].word) }

@@ -28,9 +28,16 @@ extension Float {
                 UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
             } else {
                 let old = load(p)
-                UnsafeMutableRawPointer(p).storeBytes(of: old.replacing(with: v, where: v .> old), as: V.self)
+                UnsafeMutableRawPointer(p).storeBytes(of: max(old, v), as: V.self)
             }
         }
+        /// Whether items `i + 1 ..< i + 4` take the maximum with the row of item `i` (a 2×2
+        /// pooling window): then the four are reduced in registers and written once.
+        @inline(__always) func pooled(_ i: Int) -> Bool {
+            let d = destinations[i]
+            return d >= 0 && destinations[i + 1] == ~d && destinations[i + 2] == ~d && destinations[i + 3] == ~d
+        }
+        @inline(__always) func max(_ a: V, _ b: V) -> V { a.replacing(with: b, where: b .> a) }
         var n0 = 0
         while n0 + 16 <= n {
             let b0 = load(bias + n0), b1 = load(bias + n0 + 8)
@@ -48,8 +55,12 @@ extension Float {
                     e0 += s2 * u; e1 += s2 * v; g0 += s3 * u; g1 += s3 * v
                     w += n
                 }
-                emit(i, a0, n0); emit(i, a1, n0 + 8); emit(i + 1, c0, n0); emit(i + 1, c1, n0 + 8)
-                emit(i + 2, e0, n0); emit(i + 2, e1, n0 + 8); emit(i + 3, g0, n0); emit(i + 3, g1, n0 + 8)
+                if pooled(i) {
+                    emit(i, max(max(a0, c0), max(e0, g0)), n0); emit(i, max(max(a1, c1), max(e1, g1)), n0 + 8)
+                } else {
+                    emit(i, a0, n0); emit(i, a1, n0 + 8); emit(i + 1, c0, n0); emit(i + 1, c1, n0 + 8)
+                    emit(i + 2, e0, n0); emit(i + 2, e1, n0 + 8); emit(i + 3, g0, n0); emit(i + 3, g1, n0 + 8)
+                }
                 i += 4
             }
             n0 += 16
@@ -73,8 +84,16 @@ extension Float {
                     a6 += V(repeating: x6[o]) * u; a7 += V(repeating: x7[o]) * u
                     w += n
                 }
-                emit(i, a0, n0); emit(i + 1, a1, n0); emit(i + 2, a2, n0); emit(i + 3, a3, n0)
-                emit(i + 4, a4, n0); emit(i + 5, a5, n0); emit(i + 6, a6, n0); emit(i + 7, a7, n0)
+                if pooled(i) {
+                    emit(i, max(max(a0, a1), max(a2, a3)), n0)
+                } else {
+                    emit(i, a0, n0); emit(i + 1, a1, n0); emit(i + 2, a2, n0); emit(i + 3, a3, n0)
+                }
+                if pooled(i + 4) {
+                    emit(i + 4, max(max(a4, a5), max(a6, a7)), n0)
+                } else {
+                    emit(i + 4, a4, n0); emit(i + 5, a5, n0); emit(i + 6, a6, n0); emit(i + 7, a7, n0)
+                }
                 i += 8
             }
         }
@@ -95,9 +114,16 @@ extension Double {
                 UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
             } else {
                 let old = load(p)
-                UnsafeMutableRawPointer(p).storeBytes(of: old.replacing(with: v, where: v .> old), as: V.self)
+                UnsafeMutableRawPointer(p).storeBytes(of: max(old, v), as: V.self)
             }
         }
+        /// Whether items `i + 1 ..< i + 4` take the maximum with the row of item `i` (a 2×2
+        /// pooling window): then the four are reduced in registers and written once.
+        @inline(__always) func pooled(_ i: Int) -> Bool {
+            let d = destinations[i]
+            return d >= 0 && destinations[i + 1] == ~d && destinations[i + 2] == ~d && destinations[i + 3] == ~d
+        }
+        @inline(__always) func max(_ a: V, _ b: V) -> V { a.replacing(with: b, where: b .> a) }
         var n0 = 0
         while n0 + 16 <= n {
             let b0 = load(bias + n0), b1 = load(bias + n0 + 8)
@@ -115,8 +141,12 @@ extension Double {
                     e0 += s2 * u; e1 += s2 * v; g0 += s3 * u; g1 += s3 * v
                     w += n
                 }
-                emit(i, a0, n0); emit(i, a1, n0 + 8); emit(i + 1, c0, n0); emit(i + 1, c1, n0 + 8)
-                emit(i + 2, e0, n0); emit(i + 2, e1, n0 + 8); emit(i + 3, g0, n0); emit(i + 3, g1, n0 + 8)
+                if pooled(i) {
+                    emit(i, max(max(a0, c0), max(e0, g0)), n0); emit(i, max(max(a1, c1), max(e1, g1)), n0 + 8)
+                } else {
+                    emit(i, a0, n0); emit(i, a1, n0 + 8); emit(i + 1, c0, n0); emit(i + 1, c1, n0 + 8)
+                    emit(i + 2, e0, n0); emit(i + 2, e1, n0 + 8); emit(i + 3, g0, n0); emit(i + 3, g1, n0 + 8)
+                }
                 i += 4
             }
             n0 += 16
@@ -140,8 +170,16 @@ extension Double {
                     a6 += V(repeating: x6[o]) * u; a7 += V(repeating: x7[o]) * u
                     w += n
                 }
-                emit(i, a0, n0); emit(i + 1, a1, n0); emit(i + 2, a2, n0); emit(i + 3, a3, n0)
-                emit(i + 4, a4, n0); emit(i + 5, a5, n0); emit(i + 6, a6, n0); emit(i + 7, a7, n0)
+                if pooled(i) {
+                    emit(i, max(max(a0, a1), max(a2, a3)), n0)
+                } else {
+                    emit(i, a0, n0); emit(i + 1, a1, n0); emit(i + 2, a2, n0); emit(i + 3, a3, n0)
+                }
+                if pooled(i + 4) {
+                    emit(i + 4, max(max(a4, a5), max(a6, a7)), n0)
+                } else {
+                    emit(i + 4, a4, n0); emit(i + 5, a5, n0); emit(i + 6, a6, n0); emit(i + 7, a7, n0)
+                }
                 i += 8
             }
         }
