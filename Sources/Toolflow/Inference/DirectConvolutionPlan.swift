@@ -11,9 +11,6 @@ struct DirectConvolutionPlan: Sendable {
     var offsets: [Int32]
     /// One item per output position `oy·W_out + ox`, in that order.
     var items: GatherItems
-    /// With a following max pooling fused (`fusingPooling`): one item per pooled position and
-    /// window tap, the first tap storing and the others taking the maximum.
-    var pooledItems: GatherItems?
     var relu: Bool
 
     init(_ conv: Convolution, inputShape: [Int], outputShape: [Int]) {
@@ -47,27 +44,9 @@ struct DirectConvolutionPlan: Sendable {
     var padded: Bool { paddedHeight != height || paddedWidth != width }
     var paddedSize: Int { channels * paddedHeight * paddedWidth }
 
-    /// The items of this convolution followed by `pool`, when every pooling window lies inside
-    /// the output and the windows tile it without overlap (stride = kernel, no dilation): the
-    /// pooled rows are then each computed from their own positions only.
+    /// The items of this convolution followed by `pool` (`GatherItems.pooling`).
     func fusingPooling(_ pool: LayerPlan.PoolingPlan) -> GatherItems? {
-        let w = pool.window
-        guard pool.unpadded, w.strideY == w.kernelHeight, w.strideX == w.kernelWidth,
-              w.dilationY == 1, w.dilationX == 1, pool.inputArea == outputHeight * outputWidth else { return nil }
-        let pooledHeight = pool.outputArea / pool.outputWidth
-        var bases: [Int32] = [], destinations: [Int32] = []
-        for qy in 0..<pooledHeight {
-            for qx in 0..<pool.outputWidth {
-                let q = Int32(qy * pool.outputWidth + qx)
-                for i in 0..<w.kernelHeight {
-                    for j in 0..<w.kernelWidth {
-                        bases.append(items.bases[(qy * w.kernelHeight + i) * outputWidth + qx * w.kernelWidth + j])
-                        destinations.append(i == 0 && j == 0 ? q : ~q)
-                    }
-                }
-            }
-        }
-        return GatherItems(bases: bases, destinations: destinations, rows: pool.outputArea)
+        items.pooling(pool, height: outputHeight, width: outputWidth)
     }
 
     /// Copies one image's `C × H × W` input into the interior of `padded` (whose border stays zero).

@@ -16,4 +16,29 @@ struct GatherItems: Sendable {
     }
 
     var count: Int { bases.count }
+
+    /// These items, one per position of an `height × width` output, followed by the max
+    /// pooling `pool`: one item per pooled position and window tap, the first tap storing and
+    /// the others taking the maximum. Nil unless every window lies inside the output and the
+    /// windows tile it without overlap (stride = kernel, no dilation): each pooled row is then
+    /// computed from its own positions only.
+    func pooling(_ pool: LayerPlan.PoolingPlan, height: Int, width: Int) -> GatherItems? {
+        let w = pool.window
+        guard pool.unpadded, w.strideY == w.kernelHeight, w.strideX == w.kernelWidth,
+              w.dilationY == 1, w.dilationX == 1, pool.inputArea == height * width, rows == height * width else { return nil }
+        let pooledHeight = pool.outputArea / pool.outputWidth
+        var bases: [Int32] = [], destinations: [Int32] = []
+        for qy in 0..<pooledHeight {
+            for qx in 0..<pool.outputWidth {
+                let q = Int32(qy * pool.outputWidth + qx)
+                for i in 0..<w.kernelHeight {
+                    for j in 0..<w.kernelWidth {
+                        bases.append(self.bases[(qy * w.kernelHeight + i) * width + qx * w.kernelWidth + j])
+                        destinations.append(i == 0 && j == 0 ? q : ~q)
+                    }
+                }
+            }
+        }
+        return GatherItems(bases: bases, destinations: destinations, rows: pool.outputArea)
+    }
 }
