@@ -10,7 +10,7 @@ import FixedPoint
 /// layers. A max pooling whose windows tile a convolution's output is fused into it
 /// (`DirectConvolutionPlan.fusingPooling`) except when every layer's output is recorded. In
 /// fixed point the values are integer words held exactly in `T`, and each CONV and FC output
-/// goes through `FixedPointFormat.requantize` (see `FixedPointInference`).
+/// goes through `Requantization` (`GEMMScalar.requantize`; see `FixedPointInference`).
 struct BlockEngine<T: GEMMScalar>: Sendable {
     struct Step: Sendable {
         var plan: LayerPlan
@@ -63,8 +63,9 @@ struct BlockEngine<T: GEMMScalar>: Sendable {
                 rows = max(rows, c.items.rows * steps[index].columns)
             case .fullyConnected(let k, let n, _):
                 Self.transposeWeights(&steps[index], k: k, n: n)
-                let bases = (0..<Self.blockSize).map { Int32($0 * k) }
-                steps[index].fullyConnected = ((0..<k).map(Int32.init), GatherItems(bases: bases, destinations: (0..<Self.blockSize).map(Int32.init), rows: Self.blockSize))
+                let images = GatherItems(bases: (0..<Self.blockSize).map { Int32($0 * k) },
+                                         destinations: (0..<Self.blockSize).map(Int32.init), rows: Self.blockSize)
+                steps[index].fullyConnected = ((0..<k).map(Int32.init), images)
                 rows = max(rows, Self.blockSize * steps[index].columns)
             default:
                 break
