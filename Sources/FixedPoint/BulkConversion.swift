@@ -20,6 +20,34 @@ extension FixedPointFormat {
         }
     }
 
+    /// `quantize(Double(values[i]))` for every value, held in a floating-point type (exact
+    /// when `T`'s significand holds the wordlength): for inference that keeps words in Float
+    /// or Double. The same rule as the `Int` version, without the conversion to `Int`.
+    @inlinable
+    public func quantize<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<Float>, into words: UnsafeMutablePointer<T>) {
+        guard abs(fractionBits) <= 64 else {
+            for i in values.indices { words[i] = T(quantize(Double(values[i]))) }
+            return
+        }
+        let scale = Double(sign: .plus, exponent: fractionBits, significand: 1)
+        let low = Double(minimum), high = Double(maximum), magic = 0x1.8p52
+        for i in values.indices {
+            let x = Double(values[i])
+            // floor(x·2^f + 0.5), saturated, without a floor instruction (x86-64's baseline has
+            // none): the sum is clamped to one past the bounds (floor is monotonic), rounded to
+            // nearest through 1.5·2^52 (exact below 2^51), and stepped down where that rounded
+            // up. Selects rather than min/max, so that the loop vectorises.
+            var v = x * scale + 0.5
+            v = v < low - 1 ? low - 1 : v
+            v = v > high + 1 ? high + 1 : v
+            let nearest = (v + magic) - magic
+            var word = nearest > v ? nearest - 1 : nearest
+            word = word < low ? low : word
+            word = word > high ? high : word
+            words[i] = T(x != x ? 0 : word)
+        }
+    }
+
     /// `requantize(words[i], fromFractionBits:rounding:)` for every word, in place.
     public func requantize(_ words: UnsafeMutableBufferPointer<Int>, fromFractionBits sourceFractionBits: Int,
                            rounding: Rounding = .halfUp) {

@@ -18,6 +18,9 @@ struct BulkConversionTests {
         var words = [Int](repeating: 0, count: values.count)
         values.withUnsafeBufferPointer { v in words.withUnsafeMutableBufferPointer { format.quantize(v, into: $0) } }
         #expect(words == values.map { format.quantize(Double($0)) })
+        var reals = [Double](repeating: .nan, count: values.count)
+        values.withUnsafeBufferPointer { v in reals.withUnsafeMutableBufferPointer { format.quantize(v, into: $0.baseAddress!) } }
+        #expect(reals == words.map(Double.init))
     }
 
     @Test("requantize(_:fromFractionBits:rounding:) equals requantize per word",

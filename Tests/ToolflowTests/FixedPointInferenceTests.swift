@@ -18,19 +18,23 @@ struct FixedPointInferenceTests {
         let (network, data) = try Self.modelAndData(model)
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
         let quantised = try QuantisedNetwork(network: network, quantisation: quantisation)
-        let inference = try FixedPointInference(quantised)
         let parameters = ReferenceFixedPoint.parameters(network, quantisation)
-        let batch = inference.run(data)
-        for i in 0..<min(data.count, 4) {
-            let image = data.inputs[(i * data.imageSize)..<((i + 1) * data.imageSize)]
-            let words = image.map { quantisation.input.quantize(Double($0)) }
-            let expected = ReferenceFixedPoint.run(network, parameters, input: words, inputFormat: quantisation.input)
-            let actual = inference.layerOutputs(words: words.map { Int32($0) })
-            for (l, layer) in network.layers.enumerated() {
-                #expect(actual[l].map(Int.init) == expected[l], "image \(i), layer \(layer.name) at \(wordlength) bits")
+        // The engine the quantisation gets (integers where they are exact), and BlockEngine.
+        for allowsIntegers in [true, false] {
+            let inference = try FixedPointInference(quantised, allowsIntegers: allowsIntegers)
+            let batch = inference.run(data)
+            for i in 0..<data.count {
+                let image = data.inputs[(i * data.imageSize)..<((i + 1) * data.imageSize)]
+                let words = image.map { quantisation.input.quantize(Double($0)) }
+                let expected = ReferenceFixedPoint.run(network, parameters, input: words, inputFormat: quantisation.input)
+                let actual = inference.layerOutputs(words: words.map { Int32($0) })
+                let engine = inference.accumulatesInIntegers ? "integers" : "BlockEngine"
+                for (l, layer) in network.layers.enumerated() {
+                    #expect(actual[l].map(Int.init) == expected[l], "image \(i), layer \(layer.name) at \(wordlength) bits, \(engine)")
+                }
+                let batchRow = batch.words[(i * network.outputSize)..<((i + 1) * network.outputSize)].map(Int.init)
+                #expect(batchRow == expected.last!, "image \(i) at \(wordlength) bits, \(engine)")
             }
-            let batchRow = batch.words[(i * network.outputSize)..<((i + 1) * network.outputSize)].map(Int.init)
-            #expect(batchRow == expected.last!)
         }
     }
 
@@ -60,11 +64,14 @@ struct FixedPointInferenceTests {
         }
     }
 
-    @Test("accumulation runs in Float below 2^24 and in Double above", arguments: [(8, false), (16, true)])
-    func accumulatorChoice(_ wordlength: Int, _ double: Bool) throws {
-        let (network, data) = try Self.modelAndData("mnist")
+    @Test("accumulation runs on integers below 2^30, else in Float below 2^24 and in Double above",
+          arguments: [("mnist", 8, true, false), ("mnist", 16, false, true), ("groups_avgpool_opset13", 8, false, false)])
+    func accumulatorChoice(_ model: String, _ wordlength: Int, _ integers: Bool, _ double: Bool) throws {
+        let (network, data) = try Self.modelAndData(model)
         let q = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
-        #expect(try FixedPointInference(QuantisedNetwork(network: network, quantisation: q)).accumulatesInDouble == double)
+        let inference = try FixedPointInference(QuantisedNetwork(network: network, quantisation: q))
+        #expect(inference.accumulatesInIntegers == integers)
+        #expect(inference.accumulatesInDouble == double)
     }
 
     @Test("power-of-two average pooling is a rounding shift")
@@ -90,6 +97,30 @@ struct FixedPointInferenceTests {
             let fixedAccuracy = fixed.run(data).scores.accuracy(labels: data.labels!)
             #expect(abs(fixedAccuracy - floatAccuracy) <= 0.005)
             #expect(floatAccuracy > 0.9)
+        }
+    }
+
+    @Test("requantisation in Float equals the rule on Int words", arguments: [2, 4, 8, 16, 24])
+    func floatRequantization(_ wordlength: Int) {
+        // Accumulators below 2^24, the Float engine's bound, with the extremes; 67 of them,
+        // so that the last 3 take the scalar tail.
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var accumulators = [-(1 << 24) + 1, (1 << 24) - 1, 0, 1, -1]
+        while accumulators.count < 67 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            accumulators.append((Int(state >> 39) - (1 << 24)) >> Int(state & 15))
+        }
+        for shift in [-41, -40, -7, -1, 0, 1, 2, 5, 13, 24, 25, 26, 40] {
+            for relu in [false, true] {
+                let r = Requantization(format: FixedPointFormat(wordlength: wordlength, fractionBits: 3),
+                                       accumulatorFractionBits: 3 + shift)
+                var expected = accumulators
+                expected.withUnsafeMutableBufferPointer { r.apply($0, relu: relu) }
+                var values = accumulators.map(Float.init)
+                var words = [Int](repeating: 0, count: values.count)
+                Float.requantize(&values, count: values.count, r, relu: relu, words: &words)
+                #expect(values.map { Int($0) } == expected, "shift \(shift), relu \(relu)")
+            }
         }
     }
 

@@ -17,12 +17,21 @@ import FixedPoint
 /// computed on words: the output words are the class scores that the CEU consumes
 /// (`FixedPointResult.scores` applies the softmax in float to their real values).
 ///
-/// Exactness: the words are integers, and the accumulation runs in `Float` when every
-/// partial sum is provably below 2^24 in magnitude (the bound `Σ_k |w_k| · 2^(w−1) +
-/// |align(b)|` of each output, and `window · 2^(w−1)` for average pooling), in `Double`
-/// below 2^53 otherwise: every sum is then an exactly represented integer, whatever the
-/// order of the additions, so the result is the integer accumulation bit for bit (the tests
-/// compare it with a plain integer computation).
+/// Exactness, by engine, chosen from the largest bound `B` over the network (`Σ_k |w_k| ·
+/// 2^(w−1) + |align(b)|` of each output, `window · 2^(w−1)` for average pooling, and
+/// `2^(w−1)` for the words themselves):
+/// - `B < 2^30` with words of at most 16 bits: `IntegerEngine`, 16-bit words and 32-bit
+///   integer accumulators that no partial sum can overflow, in any order; the requantisation
+///   is `IntegerRequantization` on those integers. Networks with layers it does not cover
+///   take the next engine.
+/// - `B < 2^24`: `BlockEngine<Float>`, else `B < 2^53`: `BlockEngine<Double>`. The words are
+///   integers and every partial sum an exactly represented integer, whatever the order of
+///   the additions; the requantisation is exact on them (`Float.requantize`).
+/// Either way the result is the integer accumulation bit for bit (the tests compare every
+/// engine with a plain integer computation). Max pooling may be taken on the accumulators
+/// before requantisation (both engines fuse it into the convolution): rounding, saturation
+/// and ReLU are monotonic, so the maximum of the requantised words is the requantised
+/// maximum.
 public struct FixedPointInference: Sendable {
     public let quantised: QuantisedNetwork
     public var network: Network { quantised.network }
@@ -30,24 +39,35 @@ public struct FixedPointInference: Sendable {
     let engine: Engine
 
     enum Engine: Sendable {
+        case integer(IntegerEngine)
         case single(BlockEngine<Float>)
         case double(BlockEngine<Double>)
     }
 
     /// Whether the accumulation needs `Double` (bounds of 2^24 or more).
     public var accumulatesInDouble: Bool { if case .double = engine { true } else { false } }
+    /// Whether the accumulation runs on integers (`IntegerEngine`).
+    public var accumulatesInIntegers: Bool { if case .integer = engine { true } else { false } }
 
     public init(_ quantised: QuantisedNetwork) throws(ToolflowError) {
+        try self.init(quantised, allowsIntegers: true)
+    }
+
+    /// `allowsIntegers: false` keeps to `BlockEngine` (for the tests of both engines).
+    init(_ quantised: QuantisedNetwork, allowsIntegers: Bool) throws(ToolflowError) {
         self.quantised = quantised
         let network = quantised.network
         inputFormat = quantised.quantisation.input
         var entries = quantised.quantisation.layers.makeIterator()
         var arriving = quantised.quantisation.input
-        var largestBound = 0
-        var steps: [BlockEngine<Double>.Step] = []
+        var largestBound = 0, largestWordlength = arriving.wordlength
+        var words: [LayerWords?] = []
+        var averaging: [(reciprocals: [Int], wordlength: Int)?] = []
         for (index, layer) in network.layers.enumerated() {
-            var step = BlockEngine<Double>.Step(plan: LayerPlan(layer))
             let largestWord = 1 << (arriving.wordlength - 1)
+            largestBound = max(largestBound, largestWord)
+            words.append(nil)
+            averaging.append(nil)
             switch layer.operation {
             case .convolution, .fullyConnected:
                 let entry = entries.next()!
@@ -59,38 +79,52 @@ public struct FixedPointInference: Sendable {
                     for word in weights[(row * k)..<((row + 1) * k)] { magnitude += abs(word) }
                     largestBound = max(largestBound, magnitude * largestWord + abs(bias[row]))
                 }
-                step.weights = weights.map(Double.init)
-                step.bias = bias.map(Double.init)
-                step.requantization = .init(format: entry.output, accumulatorFractionBits: accumulatorFractionBits)
+                words[index] = LayerWords(weights: weights, bias: bias,
+                                          requantization: Requantization(format: entry.output, accumulatorFractionBits: accumulatorFractionBits))
+                largestWordlength = max(largestWordlength, entry.weights.wordlength, entry.output.wordlength)
                 arriving = entry.output
             case .averagePool(let pooling):
-                guard case .averagePool(let plan) = step.plan.kind else { fatalError("plan of an average pool") }
-                step.averaging = (plan.divisors.map { FixedPointAveraging.reciprocal(of: Int($0)) }, arriving.wordlength)
+                guard case .averagePool(let plan) = LayerPlan(layer).kind else { fatalError("plan of an average pool") }
+                averaging[index] = (plan.divisors.map { FixedPointAveraging.reciprocal(of: Int($0)) }, arriving.wordlength)
                 largestBound = max(largestBound, pooling.window.kernelHeight * pooling.window.kernelWidth * largestWord)
             default:
                 break
             }
-            steps.append(step)
         }
+        largestBound = max(largestBound, 1 << (arriving.wordlength - 1))
         guard largestBound < 1 << 53 else {
             throw .invalidQuantisation("an accumulator of this quantisation could reach \(largestBound), beyond the 2^53 that inference holds exactly")
         }
-        if largestBound < 1 << 24 {
-            let single = steps.map { step in
-                BlockEngine<Float>.Step(plan: step.plan, weights: step.weights.map(Float.init), bias: step.bias.map(Float.init),
-                                        requantization: step.requantization.map { .init(format: $0.format, accumulatorFractionBits: $0.accumulatorFractionBits) },
-                                        averaging: step.averaging)
-            }
-            engine = .single(BlockEngine(steps: single, inputSize: network.inputSize, computesSoftmax: false))
+        if allowsIntegers, largestBound < 1 << 30, largestWordlength <= 16,
+           let integer = IntegerEngine(network: network, inputFormat: inputFormat, words: words, averaging: averaging) {
+            engine = .integer(integer)
+        } else if largestBound < 1 << 24 {
+            engine = .single(Self.blockEngine(network, words, averaging))
         } else {
-            engine = .double(BlockEngine(steps: steps, inputSize: network.inputSize, computesSoftmax: false))
+            engine = .double(Self.blockEngine(network, words, averaging))
         }
+    }
+
+    private static func blockEngine<T: GEMMScalar>(_ network: Network, _ words: [LayerWords?],
+                                                   _ averaging: [(reciprocals: [Int], wordlength: Int)?]) -> BlockEngine<T> {
+        let steps = network.layers.indices.map { index in
+            var step = BlockEngine<T>.Step(plan: LayerPlan(network.layers[index]))
+            if let w = words[index] {
+                step.weights = w.weights.map { T(Double($0)) }
+                step.bias = w.bias.map { T(Double($0)) }
+                step.requantization = w.requantization
+            }
+            step.averaging = averaging[index]
+            return step
+        }
+        return BlockEngine(steps: steps, inputSize: network.inputSize, computesSoftmax: false)
     }
 
     /// The output words of every image of `data`, on all cores.
     public func run(_ data: Dataset) -> FixedPointResult {
         let words: [Int32]
         switch engine {
+        case .integer(let e): words = run(e, data)
         case .single(let e): words = run(e, data)
         case .double(let e): words = run(e, data)
         }
@@ -105,11 +139,8 @@ public struct FixedPointInference: Sendable {
         let format = inputFormat
         data.inputs.withUnsafeBufferPointer { inputs in
             engine.forEachBlock(count: data.count, load: { block, x in
-                let count = block.count * inSize
-                let words = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
-                defer { words.deallocate() }
-                format.quantize(UnsafeBufferPointer(rebasing: inputs[(block.lowerBound * inSize)..<(block.upperBound * inSize)]), into: words)
-                for i in 0..<count { x[i] = T.fromWord(words[i]) }
+                // Exact: the engine holds words of this wordlength (FixedPointInference.init).
+                format.quantize(UnsafeBufferPointer(rebasing: inputs[(block.lowerBound * inSize)..<(block.upperBound * inSize)]), into: x)
             }, store: { block, out in
                 let target = result.pointer.baseAddress! + block.lowerBound * outSize
                 for i in 0..<out.count { target[i] = Int32(out[i].word) }
@@ -118,12 +149,37 @@ public struct FixedPointInference: Sendable {
         return result.array
     }
 
+    private func run(_ engine: IntegerEngine, _ data: Dataset) -> [Int32] {
+        let outSize = network.outputSize
+        let result = SharedBuffer<Int32>(repeating: 0, count: data.count * outSize)
+        data.inputs.withUnsafeBufferPointer { inputs in
+            engine.forEachBlock(inputs, count: data.count, outputSize: outSize) { block, out in
+                (result.pointer.baseAddress! + block.lowerBound * outSize).update(from: out.baseAddress!, count: out.count)
+            }
+        }
+        return result.array
+    }
+
     /// The output words of every layer for one image given as input words.
     public func layerOutputs(words: [Int32]) -> [[Int32]] {
         switch engine {
+        case .integer(let e): return layerOutputs(e, words)
         case .single(let e): return layerOutputs(e, words)
         case .double(let e): return layerOutputs(e, words)
         }
+    }
+
+    private func layerOutputs(_ engine: IntegerEngine, _ words: [Int32]) -> [[Int32]] {
+        precondition(words.count == network.inputSize)
+        let scratch = IntegerEngine.Scratch(engine)
+        engine.place(words.map { Int16($0) }, scratch)
+        var outputs: [[Int32]] = []
+        _ = engine.run(count: 1, scratch) { layout, x in
+            var out = [Int32](repeating: 0, count: layout.channels * layout.positions)
+            out.withUnsafeMutableBufferPointer { out in layout.toLogical(x, into: out.baseAddress!) { Int32($0) } }
+            outputs.append(out)
+        }
+        return outputs
     }
 
     private func layerOutputs<T>(_ engine: BlockEngine<T>, _ words: [Int32]) -> [[Int32]] {

@@ -1,8 +1,8 @@
 /// Float32 inference of a network, the reference that fixed point is compared against.
 ///
-/// Every CONV layer runs as the GEMM of `GEMMShape` over an im2col matrix gathered with
-/// `Convolution.im2colOffsets`, and FC layers as GEMMs over blocks of images
-/// (`BlockEngine`), on all cores.
+/// Every CONV layer runs as the GEMM of `GEMMShape`, its `A` operand the positions of
+/// `Convolution.im2colOffsets`, and FC layers as GEMMs over blocks of images (`BlockEngine`),
+/// on all cores.
 public struct FloatInference: Sendable {
     public let network: Network
     let engine: BlockEngine<Float>

@@ -13,6 +13,13 @@
 protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
     static func gemm(n: Int, k: Int, m: Int, weights: UnsafePointer<Self>, bias: UnsafePointer<Self>,
                      a: UnsafePointer<Self>, aStride: Int, y: UnsafeMutablePointer<Self>, yStride: Int)
+    /// See `Float.gatherGEMM` (GatherGEMM.swift).
+    static func gatherGEMM(k: Int, n: Int, items: Int, input: UnsafePointer<Self>, bases: UnsafePointer<Int32>,
+                           offsets: UnsafePointer<Int32>, weights: UnsafePointer<Self>, bias: UnsafePointer<Self>,
+                           rows: UnsafeMutablePointer<Self>, destinations: UnsafePointer<Int32>)
+    /// See `Float.requantize` (Requantization.swift).
+    static func requantize(_ values: UnsafeMutablePointer<Self>, count: Int, _ r: Requantization, relu: Bool,
+                           words: UnsafeMutablePointer<Int>)
     /// The integer this value holds (fixed point: a word or an exact accumulator).
     var word: Int { get }
     static func fromWord(_ word: Int) -> Self

@@ -1,9 +1,13 @@
-/// What float and fixed-point inference precompute for a layer: the im2col row segments of
-/// a convolution (the mapping of `Convolution.im2colOffsets`, as copies of input rows) and
-/// the window tables of a pooling (`Pooling.windowTable`). One plan serves both arithmetics.
+/// What float and fixed-point inference precompute for a layer: the gather offsets of a
+/// convolution (`DirectConvolutionPlan`), or for a grouped one the im2col row segments (the
+/// mapping of `Convolution.im2colOffsets`, as copies of input rows), and the window tables of
+/// a pooling (`Pooling.windowTable`). One plan serves both arithmetics.
 struct LayerPlan: Sendable {
     enum Kind: Sendable {
+        /// A grouped convolution: im2col and `GEMMScalar.gemm` per group.
         case convolution(ConvolutionPlan)
+        /// A convolution of one group: `DirectConvolutionPlan`.
+        case directConvolution(DirectConvolutionPlan)
         case fullyConnected(inputs: Int, outputs: Int, relu: Bool)
         case maxPool(PoolingPlan)
         case averagePool(PoolingPlan)
@@ -28,6 +32,30 @@ struct LayerPlan: Sendable {
         /// Elements of one group's input channels (`C_g·H·W`).
         var groupInputStride: Int
         var relu: Bool
+
+        init(_ conv: Convolution, inputShape: [Int], outputShape: [Int]) {
+            (height, width) = (inputShape[1], inputShape[2])
+            (outputHeight, outputWidth) = (outputShape[1], outputShape[2])
+            let w = conv.window
+            var rows: [Im2colRow] = []
+            for c in 0..<conv.groupInputChannels {
+                for i in 0..<w.kernelHeight {
+                    for j in 0..<w.kernelWidth {
+                        let shift = j * w.dilationX - w.padLeft
+                        // Output columns ox with 0 ≤ ox·s_x + shift < W.
+                        let low = min(max(0, (-shift + w.strideX - 1) / w.strideX), outputWidth)
+                        let high = min(max(low, (width - 1 - shift) / w.strideX + 1), outputWidth)
+                        rows.append(Im2colRow(base: c * height * width + shift, rowOffset: i * w.dilationY - w.padTop,
+                                              columns: (width - 1 - shift) < 0 ? low..<low : low..<high))
+                    }
+                }
+            }
+            self.rows = rows
+            gemm = conv.gemm(inputShape: inputShape)
+            window = w
+            groupInputStride = conv.groupInputChannels * height * width
+            relu = conv.fusedReLU
+        }
     }
 
     struct Im2colRow: Sendable {
@@ -52,27 +80,10 @@ struct LayerPlan: Sendable {
         inputSize = layer.inputShape.reduce(1, *)
         outputSize = layer.outputShape.reduce(1, *)
         switch layer.operation {
+        case .convolution(let conv) where conv.groups == 1:
+            kind = .directConvolution(DirectConvolutionPlan(conv, inputShape: layer.inputShape, outputShape: layer.outputShape))
         case .convolution(let conv):
-            let (height, width) = (layer.inputShape[1], layer.inputShape[2])
-            let (outHeight, outWidth) = (layer.outputShape[1], layer.outputShape[2])
-            let w = conv.window
-            var rows: [Im2colRow] = []
-            for c in 0..<conv.groupInputChannels {
-                for i in 0..<w.kernelHeight {
-                    for j in 0..<w.kernelWidth {
-                        let shift = j * w.dilationX - w.padLeft
-                        // Output columns ox with 0 ≤ ox·s_x + shift < W.
-                        let low = min(max(0, (-shift + w.strideX - 1) / w.strideX), outWidth)
-                        let high = min(max(low, (width - 1 - shift) / w.strideX + 1), outWidth)
-                        rows.append(Im2colRow(base: c * height * width + shift, rowOffset: i * w.dilationY - w.padTop,
-                                              columns: (width - 1 - shift) < 0 ? low..<low : low..<high))
-                    }
-                }
-            }
-            kind = .convolution(ConvolutionPlan(
-                gemm: conv.gemm(inputShape: layer.inputShape), window: w, height: height, width: width,
-                outputHeight: outHeight, outputWidth: outWidth, rows: rows,
-                groupInputStride: conv.groupInputChannels * height * width, relu: conv.fusedReLU))
+            kind = .convolution(ConvolutionPlan(conv, inputShape: layer.inputShape, outputShape: layer.outputShape))
         case .fullyConnected(let fc):
             kind = .fullyConnected(inputs: fc.inputFeatures, outputs: fc.outputFeatures, relu: fc.fusedReLU)
         case .maxPool(let pooling), .averagePool(let pooling):
@@ -91,9 +102,4 @@ struct LayerPlan: Sendable {
         }
     }
 
-    /// Elements of the im2col matrix `A` of one group (0 for other layers).
-    var im2colSize: Int {
-        if case .convolution(let c) = kind { return c.gemm.k * c.gemm.m }
-        return 0
-    }
 }
