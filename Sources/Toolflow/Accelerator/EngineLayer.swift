@@ -18,6 +18,8 @@ public struct EngineLayer: Sendable {
     /// The max pooling, or a 1×1 window for none.
     public var pooling: Window2D
     public var pooledHeight: Int, pooledWidth: Int
+    /// Whether the host writes the input (the first layer).
+    public var readsHostInput = false
 
     /// Maps `network` onto the engine, or says which layer it cannot run and why.
     public static func layers(of network: Network) throws(ToolflowError) -> [EngineLayer] {
@@ -81,6 +83,7 @@ public struct EngineLayer: Sendable {
         guard !layers.isEmpty else {
             throw .unsupportedByEngine(layer: network.name, reason: "the network has no CONV or FC layer")
         }
+        layers[0].readsHostInput = true
         return layers
     }
 
@@ -91,6 +94,19 @@ public struct EngineLayer: Sendable {
         LayerGeometry(inputChannels: inputShape[0], inputHeight: inputShape[1], inputWidth: inputShape[2],
                       kernelHeight: window.kernelHeight, kernelWidth: window.kernelWidth, outputChannels: outputChannels,
                       outputHeight: outputHeight, outputWidth: outputWidth, pooledHeight: pooledHeight,
-                      pooledWidth: pooledWidth, poolArea: pooling.kernelHeight * pooling.kernelWidth)
+                      pooledWidth: pooledWidth, poolArea: pooling.kernelHeight * pooling.kernelWidth,
+                      readsHostInput: readsHostInput)
+    }
+
+    /// The layer with its input's columns folded into channels (see `LayerGeometry.folded`):
+    /// input `[C·kw, H, W_o]`, channel j·C + c at column u holding input column
+    /// u·s_x − p_left + j·d_x of channel c; a kh×1 kernel with the same rows.
+    func foldingColumns() -> EngineLayer {
+        var f = self
+        f.inputShape = [inputShape[0] * window.kernelWidth, inputShape[1], outputWidth]
+        f.window = Window2D(kernelHeight: window.kernelHeight, kernelWidth: 1, strideY: window.strideY,
+                            dilationY: window.dilationY, padTop: window.padTop, padBottom: window.padBottom)
+        f.readsHostInput = false
+        return f
     }
 }

@@ -25,12 +25,18 @@ public struct EngineProgram: Sendable {
     /// Lines of one image's region.
     public let imageLines: Int
     let inference: FixedPointInference
+    /// The first layer as the network has it, when the engine runs it with its input's
+    /// columns folded into channels (`LayerGeometry.folded`); the host writes that input.
+    let unfoldedFirstLayer: EngineLayer?
 
     public init(quantised: QuantisedNetwork, pes: Int, maccs: Int) throws(ToolflowError) {
         self.quantised = quantised
         let network = quantised.network
-        let layers = try EngineLayer.layers(of: network)
+        let mapped = try EngineLayer.layers(of: network)
+        let folds = mapped[0].geometry.folded(maccs: maccs) != mapped[0].geometry
+        let layers = folds ? [mapped[0].foldingColumns()] + mapped.dropFirst() : mapped
         self.layers = layers
+        unfoldedFirstLayer = folds ? mapped[0] : nil
         inference = try FixedPointInference(quantised)
         let w = quantised.quantisation.wordlength
         do {
@@ -46,7 +52,7 @@ public struct EngineProgram: Sendable {
 
         var lines: [String] = [], weightAddresses: [Int] = [], biasAddresses: [Int] = []
         let lineWidth = engine.lineWidth
-        for layer in layers {
+        for (l, layer) in layers.enumerated() {
             let (entry, shift) = Self.formats(of: layer, in: quantised)
             let tiles = layer.geometry.tiles(pes: pes), n = layer.outputChannels
             biasAddresses.append(lines.count)
@@ -62,6 +68,12 @@ public struct EngineProgram: Sendable {
             weightAddresses.append(lines.count)
             let weights = quantised.weights[layer.layerIndex]
             let (c, kh, kw) = (layer.inputChannels, layer.window.kernelHeight, layer.window.kernelWidth)
+            // The weight of output channel n, input channel `input` of the layer as it runs, tap (i, j).
+            var weight: (Int, Int, Int, Int) -> Int = { n, input, i, j in weights[((n * c + input) * kh + i) * kw + j] }
+            if l == 0, let original = unfoldedFirstLayer {
+                let (c0, kw0) = (original.inputChannels, original.window.kernelWidth)
+                weight = { n, input, i, _ in weights[((n * c0 + input % c0) * kh + i) * kw0 + input / c0] }
+            }
             for channel in 0..<(tiles * pes) {
                 for group in 0..<layer.geometry.inputGroups(maccs: maccs) {
                     for i in 0..<kh {
@@ -69,7 +81,7 @@ public struct EngineProgram: Sendable {
                             let words = (0..<maccs).map { k -> Int in
                                 let input = group * maccs + k
                                 guard channel < n, input < c else { return 0 }
-                                return weights[((channel * c + input) * kh + i) * kw + j]
+                                return weight(channel, input, i, j)
                             }
                             lines.append(EngineMemoryLine.hex(words: words, wordlength: w, lineWidth: lineWidth))
                         }
@@ -142,6 +154,27 @@ public struct EngineProgram: Sendable {
         image.map { Int32(quantised.quantisation.input.quantize(Double($0))) }
     }
 
+    /// The input lines of an image given as words in C order (`[C, H, W]` of the network),
+    /// with the columns folded into channels when the first layer runs that way.
+    public func inputLines(words: [Int32]) -> [String] {
+        guard let original = unfoldedFirstLayer else { return lines(of: words, shape: layers[0].inputShape) }
+        let (c, h, w) = (original.inputShape[0], original.inputShape[1], original.inputShape[2])
+        let window = original.window, columns = original.outputWidth
+        var folded = [Int32](repeating: 0, count: c * window.kernelWidth * h * columns)
+        for j in 0..<window.kernelWidth {
+            for channel in 0..<c {
+                for y in 0..<h {
+                    for u in 0..<columns {
+                        let x = u * window.strideX - window.padLeft + j * window.dilationX
+                        guard x >= 0, x < w else { continue }
+                        folded[((j * c + channel) * h + y) * columns + u] = words[(channel * h + y) * w + x]
+                    }
+                }
+            }
+        }
+        return lines(of: folded, shape: layers[0].inputShape)
+    }
+
     /// The lines of a feature map `[C, H, W]` of words in C order.
     public func lines(of words: [Int32], shape: [Int]) -> [String] {
         let (c, h, w) = (shape[0], shape[1], shape[2]), maccs = engine.maccs
@@ -177,7 +210,7 @@ public struct EngineProgram: Sendable {
         let blank = EngineMemoryLine.hex(value: 0, lineWidth: engine.lineWidth)
         for (i, words) in images.enumerated() {
             let base = imageBase(i)
-            var region = lines(of: words, shape: layers[0].inputShape)
+            var region = inputLines(words: words)
             region += Array(repeating: blank, count: imageLines - region.count)
             memory += region
             for (l, lines) in expectedOutputLines(inputWords: words).enumerated() {

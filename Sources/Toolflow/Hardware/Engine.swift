@@ -35,7 +35,9 @@ public struct Engine: Codable, Hashable, Sendable, CustomStringConvertible {
                       maxWindow: workload.layers.map { ($0.gemm.k + maccs - 1) / maccs }.max() ?? 1)
             return
         }
-        func depth(_ size: (LayerGeometry) -> Int) -> Int { max(2, HDLGen.nextPowerOfTwo(geometries.map(size).max()!)) }
+        func depth(_ size: (LayerGeometry) -> Int) -> Int {
+            max(2, HDLGen.nextPowerOfTwo(geometries.map { size($0.folded(maccs: maccs)) }.max()!))
+        }
         self.init(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: depth { $0.beats(maccs: maccs) },
                   activationDepth: depth { $0.inputLines(maccs: maccs) },
                   outputDepth: depth { $0.outputEntries(pes: pes, maccs: maccs) }, maxLayers: geometries.count)

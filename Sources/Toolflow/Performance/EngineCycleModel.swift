@@ -30,8 +30,9 @@ public struct EngineCycleModel: Sendable {
 
     func load(_ lines: Int) -> Int { lines + memoryLatency + 1 }
 
-    /// A layer's cycles by phase.
+    /// A layer's cycles by phase (a first layer with its columns folded when that helps).
     public func cycles(_ layer: LayerGeometry) -> LayerCycles {
+        let layer = layer.folded(maccs: maccs)
         let beats = layer.beats(maccs: maccs), tiles = layer.tiles(pes: pes)
         return LayerCycles(
             fetch: DescriptorField.allCases.count,
@@ -43,7 +44,8 @@ public struct EngineCycleModel: Sendable {
 
     /// Lines a layer moves through the memory port: its input, its biases and weights, its output.
     public func lines(_ layer: LayerGeometry) -> Int {
-        layer.inputLines(maccs: maccs) + layer.tiles(pes: pes) * pes * (1 + layer.beats(maccs: maccs))
+        let layer = layer.folded(maccs: maccs)
+        return layer.inputLines(maccs: maccs) + layer.tiles(pes: pes) * pes * (1 + layer.beats(maccs: maccs))
             + layer.outputLines(maccs: maccs)
     }
 

@@ -9,15 +9,32 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
     public var pooledHeight: Int, pooledWidth: Int
     /// Taps per pooling window.
     public var poolArea: Int
+    /// Whether the host writes this layer's input (the network's first layer), so that it can
+    /// lay it out with the kernel's columns folded into the channels (`folded(maccs:)`).
+    public var readsHostInput: Bool
 
     public init(inputChannels: Int, inputHeight: Int, inputWidth: Int, kernelHeight: Int, kernelWidth: Int,
                 outputChannels: Int, outputHeight: Int, outputWidth: Int, pooledHeight: Int? = nil, pooledWidth: Int? = nil,
-                poolArea: Int = 1) {
+                poolArea: Int = 1, readsHostInput: Bool = false) {
         self.inputChannels = inputChannels; self.inputHeight = inputHeight; self.inputWidth = inputWidth
         self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
         self.outputChannels = outputChannels; self.outputHeight = outputHeight; self.outputWidth = outputWidth
         self.pooledHeight = pooledHeight ?? outputHeight; self.pooledWidth = pooledWidth ?? outputWidth
-        self.poolArea = poolArea
+        self.poolArea = poolArea; self.readsHostInput = readsHostInput
+    }
+
+    /// The layer as the engine runs it with K_t lanes. A first layer whose input has few
+    /// channels leaves most lanes idle; the host then writes, at each output column, the kw
+    /// input columns the kernel reads there as C·kw channels, and the layer becomes a kh×1
+    /// convolution: fewer beats, and no more lines than the plain input (else it stays).
+    public func folded(maccs: Int) -> LayerGeometry {
+        guard readsHostInput, kernelWidth > 1 else { return self }
+        var f = self
+        f.inputChannels = inputChannels * kernelWidth
+        f.inputWidth = outputWidth
+        f.kernelWidth = 1
+        f.readsHostInput = false
+        return f.inputLines(maccs: maccs) <= inputLines(maccs: maccs) && f.beats(maccs: maccs) < beats(maccs: maccs) ? f : self
     }
 
     /// Channel groups of K_t the input occupies: ⌈C/K_t⌉.

@@ -60,7 +60,8 @@ public struct PerformanceModel: Sendable {
         }
         // Whole lines; weight lines at the width the weights are stored in.
         let model = cycleModel(engine)
-        let weightLines = g.tiles(pes: engine.pes) * engine.pes * g.beats(maccs: engine.maccs)
+        let f = g.folded(maccs: engine.maccs)
+        let weightLines = f.tiles(pes: engine.pes) * engine.pes * f.beats(maccs: engine.maccs)
         let otherLines = model.lines(g) - weightLines
         let weightScale = Double(weightWordlength ?? engine.wordlength) / Double(engine.wordlength)
         return (Double(otherLines) + Double(weightLines) * weightScale) * Double(engine.lineWidth) / 8
