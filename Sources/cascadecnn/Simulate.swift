@@ -35,13 +35,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let program: EngineProgram, words: [[Int32]]
-        do {
-            (program, words) = try engine.prepare()
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let (program, words) = try engine.prepare()
         let engine = program.engine
         print("engine: \(engine.name): \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
               + "\(engine.outputDepth) output entries, \(engine.weightDepth) weight beats")
@@ -102,8 +96,18 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
-    /// The engine program for the network and the input words of the images to run.
+    /// The engine program for the network and the input words of the images to run; on bad
+    /// input, the message on standard error and exit status 2.
     func prepare() throws -> (EngineProgram, [[Int32]]) {
+        do {
+            return try makeProgram()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    private func makeProgram() throws -> (EngineProgram, [[Int32]]) {
         let network = try ONNXImporter.importModel(atPath: model)
         let dataset = try Dataset.load(folder: data)
         try dataset.validate(for: network)
@@ -138,18 +142,8 @@ struct GenerateEngine: ParsableCommand {
     @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).") var output: String
 
     func run() throws {
-        let program: EngineProgram, words: [[Int32]]
-        do {
-            (program, words) = try engine.prepare()
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        let board: Device
-        do { board = try Device.resolve(device) } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let board = try Device.resolve(device)   // a bad device exits 2 through the tool's main
+        let (program, words) = try engine.prepare()
         let testbench = program.testbench(images: words, timing: .init())
         let bundle = SimulationBundle(circuit: try Circuit(program.engine), testbench: testbench,
                                       provenance: ["\(program.quantised.network.name) on \(words.count) image(s)"])

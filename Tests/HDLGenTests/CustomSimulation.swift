@@ -3,26 +3,17 @@ import Foundation
 
 /// A hand-written testbench (a bus-functional model, say) around a generated circuit:
 /// its Verilog text and the data files it reads with `$readmemh`.
-struct CustomTestbench {
+struct CustomTestbench: TestbenchSource {
     let name: String
     let verilog: String
     let dataFiles: [SourceFile]
 
-    /// Compiles the circuit's RTL with the testbench under `iverilog -g2005 -Wall`, runs it
-    /// with `vvp` in a fresh temporary folder and reads its closing `N passed, N failed` line.
+    var summary: String { "a hand-written testbench with \(dataFiles.count) data files" }
+    func files() -> [SourceFile] { [SourceFile(name: "\(name).v", contents: verilog)] + dataFiles }
+
+    /// Simulates the circuit's RTL with this testbench under Icarus (`Icarus.simulate`).
     func simulate(_ circuit: Circuit) throws -> SimulationResult {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hdlgen-tb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let rtl = VerilogEmitter.files(for: circuit)
-        for file in rtl + dataFiles + [SourceFile(name: "\(name).v", contents: verilog)] {
-            try Data(file.contents.utf8).write(to: directory.appendingPathComponent(file.name))
-        }
-        let compile = try ExternalTool.runChecked(
-            "iverilog", ["-g2005", "-Wall", "-o", "\(name).vvp", "-s", name] + rtl.map(\.name) + ["\(name).v"],
-            in: directory)
-        let run = try ExternalTool.runChecked("vvp", ["-n", "\(name).vvp"], in: directory)
-        return try Icarus.parse(compilerOutput: compile, simulationOutput: run)
+        try Icarus.simulate(SimulationBundle(circuit: circuit, testbench: self))
     }
 }
 

@@ -156,6 +156,22 @@ import Testing
         }
     }
 
+    /// What the host reads back from each layer's region is that layer's output in C order,
+    /// across tile shapes that split the channels differently.
+    @Test(arguments: [(4, 8), (8, 4), (3, 3), (16, 16)])
+    func outputsReadBackAsTheGoldenWords(pes: Int, maccs: Int) throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: 5)
+        let quantised = try QuantisedNetwork(network: network, quantisation: quantisation)
+        let program = try EngineProgram(quantised: quantised, pes: pes, maccs: maccs)
+        let words = program.inputWords(data.inputs[0..<data.imageSize])
+        let golden = try FixedPointInference(quantised).layerOutputs(words: words)
+        for (l, lines) in program.expectedOutputLines(inputWords: words).enumerated() {
+            #expect(program.outputWords(layer: l, lines: lines) == golden[program.layers[l].outputLayerIndex])
+        }
+        #expect(program.outputWords(layer: 0, lines: ["zz"]) == nil)
+    }
+
     @Test func testbenchReportsAWrongLine() throws {
         let network = try Fixtures.network("shapes_opset13"), data = try Fixtures.inputs("shapes_opset13")
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: 6)

@@ -5,16 +5,16 @@
 public enum EngineMemoryLine {
     /// The line holding `words` (each a w-bit two's-complement value).
     public static func hex(words: [Int], wordlength: Int, lineWidth: Int) -> String {
-        var bits = [Bool](repeating: false, count: lineWidth)
-        for (k, word) in words.enumerated() {
-            for b in 0..<wordlength where (word >> b) & 1 == 1 { bits[k * wordlength + b] = true }
-        }
-        return hex(bits)
+        padded(Testbench.hex(words, elementWidth: wordlength), to: lineWidth, with: "0")
     }
 
     /// The line holding `value` sign-extended to the whole line.
     public static func hex(value: Int, lineWidth: Int) -> String {
-        hex((0..<lineWidth).map { b in (value >> min(b, Int.bitWidth - 1)) & 1 == 1 })
+        padded(Testbench.hex([value], elementWidth: min(lineWidth, Int.bitWidth)), to: lineWidth, with: value < 0 ? "f" : "0")
+    }
+
+    private static func padded(_ digits: String, to lineWidth: Int, with digit: Character) -> String {
+        String(repeating: digit, count: max(0, (lineWidth + 3) / 4 - digits.count)) + digits
     }
 
     /// The `count` w-bit signed words of a line given in hexadecimal; nil if it is not hexadecimal.
@@ -29,16 +29,5 @@ public enum EngineMemoryLine {
             for b in 0..<wordlength where k * wordlength + b < bits.count && bits[k * wordlength + b] { value |= 1 << b }
             return value >= 1 << (wordlength - 1) ? value - (1 << wordlength) : value
         }
-    }
-
-    static func hex(_ bits: [Bool]) -> String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        for nibble in stride(from: (bits.count + 3) / 4 - 1, through: 0, by: -1) {
-            var value = 0
-            for b in 0..<4 where nibble * 4 + b < bits.count && bits[nibble * 4 + b] { value |= 1 << b }
-            text.append(digits[value])
-        }
-        return text
     }
 }

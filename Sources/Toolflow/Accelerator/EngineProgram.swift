@@ -193,6 +193,28 @@ public struct EngineProgram: Sendable {
         return lines
     }
 
+    /// The words of a feature map `[C, H, W]` in C order, from its lines as read back from
+    /// memory (`lines(of:shape:)` inverted); nil when the lines are not such a map.
+    public func words(of lines: [String], shape: [Int]) -> [Int32]? {
+        let (c, area) = (shape[0], shape[1] * shape[2]), maccs = engine.maccs
+        guard lines.count == (c + maccs - 1) / maccs * area else { return nil }
+        var words = [Int32](repeating: 0, count: c * area)
+        for (index, line) in lines.enumerated() {
+            guard let lanes = EngineMemoryLine.words(hex: line, count: maccs, wordlength: engine.wordlength) else { return nil }
+            let (group, position) = index.quotientAndRemainder(dividingBy: area)
+            for (k, word) in lanes.enumerated() where group * maccs + k < c {
+                words[(group * maccs + k) * area + position] = Int32(word)
+            }
+        }
+        return words
+    }
+
+    /// The words layer `layer` wrote for an image, from its output lines.
+    public func outputWords(layer: Int, lines: [String]) -> [Int32]? {
+        let l = layers[layer]
+        return words(of: lines, shape: [l.outputChannels, l.pooledHeight, l.pooledWidth])
+    }
+
     /// The lines every layer must write for an image, from the bit-exact golden model.
     public func expectedOutputLines(inputWords: [Int32]) -> [[String]] {
         let outputs = inference.layerOutputs(words: inputWords)
