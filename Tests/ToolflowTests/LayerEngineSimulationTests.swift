@@ -147,6 +147,7 @@ import Testing
         let run = Run(simulation: simulation, program: program, images: 2)
         #expect(simulation.failed == 0, "\(simulation.log.suffix(1500))")
         #expect(simulation.passed == run.expectedChecks)
+        #expect(simulation.images.count == 2)
         // The adapters add a few cycles per load and write-back to the native port's count.
         let model = EngineCycleModel(pes: 8, maccs: 4, memoryLatency: timing.latency)
         let predicted = program.layers.reduce(0) { $0 + model.cycles($1.geometry).total }

@@ -90,8 +90,6 @@ public struct LayerEngine: Module {
     public var shiftOffset: Int { wordlength }
     /// The largest right shift the engine applies; larger ones give the same words.
     public var maxShift: Int { accumulatorWidth + 1 }
-    /// Cycles from a window's last beat entering the MM unit to its words in the output buffer.
-    public var outputLatency: Int { matrixMultiplyUnit.latency + 2 }
     /// Bits of a register-port word address.
     public var registerAddressWidth: Int { 1 + ceilLog2(EngineRegister.descriptorStride * layerSlots) }
     /// The word address of layer 0's descriptor: the upper half of the register space.

@@ -20,8 +20,8 @@ public struct EngineProgram: Sendable {
     public let parameterLines: [String]
     /// Per layer, the first line of its weights and of its biases.
     public let weightAddresses: [Int], biasAddresses: [Int]
-    /// Per image: the offset of its input and of each layer's output within its region.
-    public let inputOffset: Int, outputOffsets: [Int]
+    /// Per image: the offset of each layer's output within its region (the input is at 0).
+    public let outputOffsets: [Int]
     /// Lines of one image's region.
     public let imageLines: Int
     let inference: FixedPointInference
@@ -92,7 +92,6 @@ public struct EngineProgram: Sendable {
         parameterLines = lines
         self.weightAddresses = weightAddresses
         self.biasAddresses = biasAddresses
-        inputOffset = 0
         var offset = layers[0].geometry.inputLines(maccs: maccs)
         var outputOffsets: [Int] = []
         for layer in layers {
@@ -119,7 +118,7 @@ public struct EngineProgram: Sendable {
         return layers.enumerated().map { l, layer in
             let shift = Self.formats(of: layer, in: quantised).shift
             var d = LayerDescriptor()
-            d[.inputAddress] = base + (l == 0 ? inputOffset : outputOffsets[l - 1])
+            d[.inputAddress] = base + (l == 0 ? 0 : outputOffsets[l - 1])
             d[.outputAddress] = base + outputOffsets[l]
             d[.weightAddress] = weightAddresses[l]
             d[.biasAddress] = biasAddresses[l]
