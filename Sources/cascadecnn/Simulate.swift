@@ -22,6 +22,9 @@ struct Simulate: ParsableCommand {
             """)
 
     @OptionGroup var engine: EngineOptions
+    @Option(help: ArgumentHelp("A cascade.json from `cascadecnn flow`: run the whole cascade (both engines, the truncation unit, the CEU, the forward queue) on --images images of --data.",
+                               valueName: "cascade.json"))
+    var cascade: String?
     @Option(help: "Cycles from a memory request to its response.") var memoryLatency: Int = 2
     @Option(help: "Chance in percent that the memory model refuses a request in a cycle.") var stallPercent: Int = 0
     @Option(help: "The simulator: icarus, or verilator (compiles first, then runs far faster).") var simulator: Simulator = .icarus
@@ -30,11 +33,17 @@ struct Simulate: ParsableCommand {
     var axi = false
 
     func validate() throws {
+        guard cascade != nil || engine.model != nil else { throw ValidationError("--model is required (or --cascade)") }
+        guard cascade == nil || !axi else { throw ValidationError("--axi runs a single engine; the cascade runs natively") }
         guard (1...1000).contains(memoryLatency) else { throw ValidationError("--memory-latency \(memoryLatency) is outside 1...1000") }
         guard (0...95).contains(stallPercent) else { throw ValidationError("--stall-percent \(stallPercent) is outside 0...95") }
     }
 
     func run() throws {
+        if let cascade {
+            return try CascadeSimulationCommand(cascadeFile: cascade, options: engine, memoryLatency: memoryLatency,
+                                                stallPercent: stallPercent, simulator: simulator, output: output).run()
+        }
         let (program, words) = try engine.prepare()
         let engine = program.engine
         print("engine: \(engine.name): \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
@@ -78,7 +87,7 @@ struct Simulate: ParsableCommand {
 /// What `simulate` and `generate engine` share: the network, its data and quantisation, and
 /// the engine's tile sizes.
 struct EngineOptions: ParsableArguments {
-    @Option(help: "The ONNX model.") var model: String
+    @Option(help: "The ONNX model (with --cascade, the one in cascade.json by default).") var model: String?
     @Option(help: "The data folder (inputs.npy, optionally labels.npy).") var data: String
     @Option(help: "How many images to run (the first of DATA).") var images: Int = 5
     @Option(help: "The wordlength of weights and activations.") var wordlength: Int = 8
@@ -107,13 +116,20 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
-    private func makeProgram() throws -> (EngineProgram, [[Int32]]) {
-        let network = try ONNXImporter.importModel(atPath: model)
+    /// The data set, checked against `network` and holding at least `images` images.
+    func dataset(for network: Network) throws -> Dataset {
         let dataset = try Dataset.load(folder: data)
         try dataset.validate(for: network)
         guard images <= dataset.count else {
             throw ToolflowError.dataMismatch("--images \(images) but \(data) holds \(dataset.count) images")
         }
+        return dataset
+    }
+
+    private func makeProgram() throws -> (EngineProgram, [[Int32]]) {
+        guard let model else { throw ValidationError("--model is required") }
+        let network = try ONNXImporter.importModel(atPath: model)
+        let dataset = try dataset(for: network)
         let chosen: Quantisation
         if let quantisation {
             chosen = try Quantisation.load(path: quantisation)
@@ -138,6 +154,9 @@ struct GenerateEngine: ParsableCommand {
         abstract: "The layer engine sized for a network, with a testbench running it on images.")
 
     @OptionGroup var engine: EngineOptions
+    @Option(help: ArgumentHelp("A cascade.json from `cascadecnn flow`: run the whole cascade (both engines, the truncation unit, the CEU, the forward queue) on --images images of --data.",
+                               valueName: "cascade.json"))
+    var cascade: String?
     @Option(help: "zc706, zcu102, or a device JSON file: the part and clock of the Vivado project.") var device = "zc706"
     @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).") var output: String
 

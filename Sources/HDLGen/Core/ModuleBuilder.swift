@@ -236,6 +236,7 @@ public final class ModuleBuilder {
                 ? .instanceInput(instance: name, port: port.name)
                 : .instanceOutput(instance: name, port: port.name)
             let netName = "\(name)_\(port.name)"
+            claim(netName, at: location)
             let node = Node(.declared(.init(name: netName, role: role)), port.type, location: location,
                             owner: ObjectIdentifier(self))
             declarations.append(node)

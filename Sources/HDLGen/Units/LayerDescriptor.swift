@@ -40,6 +40,9 @@ public enum EngineRegister {
     public static let cyclesHigh = 4
     /// The byte address of memory line 0 for the AXI4 master.
     public static let baseAddress = 5
+    /// A line offset added to every layer's input and output address: the host (or the
+    /// cascade's controller) runs the same descriptors on another image's region with it.
+    public static let imageOffset = 6
     /// Word `layerCycles + l`: the cycle counter's low word when layer `l` finished.
     public static let layerCycles = 32
     /// Words per descriptor.

@@ -35,9 +35,13 @@ public struct LayerEngine: Module {
     public let addressWidth: Int
     /// Descriptors the register file holds.
     public let maxLayers: Int
+    /// Bits of a memory line: `minimumLineWidth`, or wider when the engine shares its
+    /// memory with a wider engine (the cascade's LPU reads the HPU's weight lines).
+    public var lineWidth: Int { sharedLineWidth ?? minimumLineWidth }
+    let sharedLineWidth: Int?
 
     public init(wordlength: Int, pes: Int, maccs: Int, activationDepth: Int, outputDepth: Int,
-                weightDepth: Int, addressWidth: Int = 24, maxLayers: Int = 16) throws {
+                weightDepth: Int, addressWidth: Int = 24, maxLayers: Int = 16, lineWidth: Int? = nil) throws {
         try UnitParameterError.check("engine", "wordlength", wordlength, in: 2...16)
         try UnitParameterError.check("engine", "pes", pes, in: 1...1024)
         try UnitParameterError.check("engine", "maccs", maccs, in: 1...1024)
@@ -59,10 +63,15 @@ public struct LayerEngine: Module {
         self.weightDepth = weightDepth
         self.addressWidth = addressWidth
         self.maxLayers = maxLayers
+        sharedLineWidth = lineWidth
+        if let lineWidth {
+            try UnitParameterError.checkPowerOfTwo("engine", "lineWidth", lineWidth, in: minimumLineWidth...4096)
+        }
     }
 
     public var name: String {
         "engine_w\(wordlength)_p\(pes)_k\(maccs)_a\(activationDepth)_o\(outputDepth)_b\(weightDepth)_m\(addressWidth)_l\(maxLayers)"
+            + (lineWidth == minimumLineWidth ? "" : "_d\(lineWidth)")
     }
     public var summary: String {
         "layer engine, \(pes) PEs × \(maccs) MACCs at \(wordlength) bits, \(lineWidth)-bit memory port"
@@ -79,8 +88,8 @@ public struct LayerEngine: Module {
     /// Bits of a bias as stored in memory: aligned to the accumulator, with the rounding
     /// constant of the requantisation added (`LayerEngine.storedBias`).
     public var biasWidth: Int { accumulatorWidth + 2 }
-    /// Bits of a memory line: a power of two of at least 32 that holds K_t words or a bias.
-    public var lineWidth: Int {
+    /// The narrowest memory line: a power of two of at least 32 that holds K_t words or a bias.
+    public var minimumLineWidth: Int {
         var width = 32
         while width < max(maccs * wordlength, biasWidth) { width *= 2 }
         return width
@@ -149,6 +158,7 @@ public struct LayerEngine: Module {
         let layerCycles = m.memory("layer_cycles", .uint(32), depth: layerSlots)
         let layerCount = m.register("layer_count", .uint(layerWidth), reset: 0)
         let baseAddress = m.register("base_address_q", .uint(32), reset: 0)
+        let imageOffset = m.register("image_offset", .uint(addressWidth), reset: 0)
         let cycles = m.register("cycles", .uint(48), reset: 0)
         let done = m.register("done_q", .bool, reset: 0)
         let busy = m.wire("busy_w", !isIn(.idle))
@@ -158,6 +168,7 @@ public struct LayerEngine: Module {
             }
             m.when(regAddress == EngineRegister.layerCount) { set(layerCount, regWriteData.bits(layerWidth - 1, 0)) }
             m.when(regAddress == EngineRegister.baseAddress) { set(baseAddress, regWriteData) }
+            m.when(regAddress == EngineRegister.imageOffset) { set(imageOffset, regWriteData.bits(addressWidth - 1, 0)) }
         }
         let start = m.wire("start", regWrite & (regAddress == EngineRegister.control) & regWriteData.bit(0) & !busy)
         let slotWidth = ceilLog2(layerSlots)
@@ -170,6 +181,7 @@ public struct LayerEngine: Module {
             (EngineRegister.cyclesLow, cycles.bits(31, 0)),
             (EngineRegister.cyclesHigh, cycles.bits(47, 32).resized(to: 32)),
             (EngineRegister.baseAddress, baseAddress),
+            (EngineRegister.imageOffset, imageOffset.resized(to: 32)),
         ]
         for (address, value) in registers { readData = m.mux(regAddress == address, value, readData) }
         m.output("reg_read_data", readData)
@@ -458,10 +470,10 @@ public struct LayerEngine: Module {
             increment(fieldIndex)
             m.when(fieldIndex + 1 == DescriptorField.allCases.count) {
                 enter(.loadInput)
-                startReading(from: field(.inputAddress), lines: field(.inputLines))
+                startReading(from: (field(.inputAddress) + imageOffset).truncated(to: addressWidth), lines: field(.inputLines))
                 set(biasPointer, field(.biasAddress))
                 set(weightPointer, field(.weightAddress))
-                set(writePointer, field(.outputAddress))
+                set(writePointer, (field(.outputAddress) + imageOffset).truncated(to: addressWidth))
                 set(tile, 0)
                 set(position, 0)
                 set(entryBase, 0)
@@ -527,6 +539,8 @@ public struct LayerEngine: Module {
         m.output("base_address", baseAddress)
         m.output("busy", busy)
         m.output("done", done)
+        m.output("current_layer", layer)
+        m.output("loading_weights", isIn(.loadWeights))
     }
 
     /// The bias word stored in memory for a layer whose requantisation shifts right by

@@ -137,37 +137,11 @@ public struct LayerEngineTestbench: TestbenchSource {
               reg [LINE-1:0] expected_data [0:EXPECTED-1];
               reg [31:0] expected_tag [0:EXPECTED-1];
 
-              // Responses wait in an in-order queue until their time comes.
-              reg [LINE-1:0] queue_data [0:QUEUE-1];
-              reg queue_write [0:QUEUE-1];
-              reg [63:0] queue_time [0:QUEUE-1];
-              integer head = 0, tail = 0;
               reg [63:0] cycle = 64'd0;
-              reg [63:0] last_time = 64'd0;
-              reg [63:0] due;
-              integer seed = \(timing.seed);
               integer out_of_range = 0;
+              always @(posedge clk) cycle <= cycle + 64'd1;
 
-              // Queues the response to an accepted request for `line`.
-              task respond(input write, input [63:0] line, input [LINE-1:0] data);
-                begin
-                  if (line >= DEPTH) begin
-                    out_of_range = out_of_range + 1;
-                    $display("memory: request for line %0d beyond the %0d lines at cycle %0d", line, DEPTH, cycle);
-                  end
-                  due = cycle + LATENCY - 1 + (JITTER > 0 ? $unsigned($random(seed)) % (JITTER + 1) : 0);
-                  if (due <= last_time) due = last_time + 64'd1;
-                  last_time = due;
-                  queue_time[tail % QUEUE] = due;
-                  queue_write[tail % QUEUE] = write;
-                  if (write) begin
-                    if (line < DEPTH) memory[line] <= data;
-                  end else begin
-                    queue_data[tail % QUEUE] = line < DEPTH ? memory[line] : {LINE{1'bx}};
-                  end
-                  tail = tail + 1;
-                end
-              endtask
+            \(port.declarations)
 
             \(memoryModel)
             \(registerTasks)
@@ -245,42 +219,18 @@ public struct LayerEngineTestbench: TestbenchSource {
 
     /// The DUT's ports as testbench signals (inputs driven, outputs read) and the instance.
     private var portDeclarations: String {
-        let ports = (try? Circuit(dut))?.top.ports ?? []
-        var lines: [String] = []
-        for port in ports where port.name != "clk" && port.name != "rst" {
-            let range = port.type.width == 1 ? "" : "[\(port.type.width - 1):0] "
-            lines.append(port.direction == .input ? "reg \(range)\(port.name) = \(port.type.width)'d0;" : "wire \(range)\(port.name);")
-        }
-        let connections = (["clk", "rst"] + ports.map(\.name).filter { $0 != "clk" && $0 != "rst" })
-            .map { ".\($0)(\($0))" }.joined(separator: ", ")
         let done = if case .axi = interface { "irq" } else { "done" }
-        lines.append("wire engine_done = \(done);")
-        lines.append("\(dut.name) dut (\(connections));")
-        return lines.map { "  " + $0 }.joined(separator: "\n")
+        return SystemTestbench.instance(of: dut, doneSignal: done)
     }
+
+    private var port: MemoryPortModel { MemoryPortModel(prefix: "", seed: timing.seed) }
 
     /// The memory behind the DUT's memory port: the native request/response port, or an
     /// AXI4 slave (random AR/AW/W readiness, one write buffered per channel).
     private var memoryModel: String {
         switch interface {
         case .native:
-            return """
-                  always @(posedge clk) begin
-                    cycle <= cycle + 64'd1;
-                    mem_read_valid <= 1'b0;
-                    mem_write_done <= 1'b0;
-                    mem_req_ready <= ($unsigned($random(seed)) % 100) >= STALL;
-                    if (mem_req_valid && mem_req_ready) respond(mem_req_write, mem_req_address, mem_req_data);
-                    if (head != tail && queue_time[head % QUEUE] <= cycle) begin
-                      if (queue_write[head % QUEUE]) mem_write_done <= 1'b1;
-                      else begin
-                        mem_read_valid <= 1'b1;
-                        mem_read_data <= queue_data[head % QUEUE];
-                      end
-                      head = head + 1;
-                    end
-                  end
-                """
+            return port.nativeProcess
         case .axi(let base):
             let shift = ceilLog2(engine.lineWidth / 8)
             return """
@@ -289,7 +239,6 @@ public struct LayerEngineTestbench: TestbenchSource {
                   reg [63:0] aw_line;
                   reg [LINE-1:0] w_line;
                   always @(posedge clk) begin
-                    cycle <= cycle + 64'd1;
                     if (m_axi_rvalid && m_axi_rready) m_axi_rvalid <= 1'b0;
                     if (m_axi_bvalid && m_axi_bready) m_axi_bvalid <= 1'b0;
                     if (m_axi_arvalid && m_axi_arready) respond(1'b0, (m_axi_araddr - BASE) >> \(shift), {LINE{1'b0}});
@@ -333,26 +282,7 @@ public struct LayerEngineTestbench: TestbenchSource {
         let r = engine.registerAddressWidth
         switch interface {
         case .native:
-            return """
-                  task write_register(input [\(r - 1):0] address, input [31:0] value);
-                    begin
-                      @(negedge clk);
-                      reg_write = 1'b1;
-                      reg_address = address;
-                      reg_write_data = value;
-                      @(negedge clk);
-                      reg_write = 1'b0;
-                    end
-                  endtask
-
-                  task read_register(input [\(r - 1):0] address, output [31:0] value);
-                    begin
-                      @(negedge clk);
-                      reg_address = address;
-                      #1 value = reg_read_data;
-                    end
-                  endtask
-                """
+            return SystemTestbench.registerTasks(addressWidth: r)
         case .axi:
             return """
                   reg aw_pending, w_pending, aw_fire, w_fire;

@@ -19,7 +19,9 @@ public struct EngineProgram: Sendable {
     /// The weight and bias lines at the start of memory.
     public let parameterLines: [String]
     /// Per layer, the first line of its weights and of its biases.
-    public let weightAddresses: [Int], biasAddresses: [Int]
+    public internal(set) var weightAddresses: [Int], biasAddresses: [Int]
+    /// Per layer, its bias lines (`parameterLines` holds them too, before its weights).
+    public let biasLines: [[String]]
     /// Per image: the offset of each layer's output within its region (the input is at 0).
     public let outputOffsets: [Int]
     /// Lines of one image's region.
@@ -29,7 +31,11 @@ public struct EngineProgram: Sendable {
     /// columns folded into channels (`LayerGeometry.folded`); the host writes that input.
     let unfoldedFirstLayer: EngineLayer?
 
-    public init(quantised: QuantisedNetwork, pes: Int, maccs: Int) throws(ToolflowError) {
+    /// `lineWidth` widens the memory lines (to share a memory with a wider engine), and the
+    /// weights of every layer are laid out for a multiple of `channelMultiple` output
+    /// channels as well as of P (so that an engine with that many PEs reads them too).
+    public init(quantised: QuantisedNetwork, pes: Int, maccs: Int, lineWidth: Int? = nil,
+                channelMultiple: Int = 1) throws(ToolflowError) {
         self.quantised = quantised
         let network = quantised.network
         let mapped = try EngineLayer.layers(of: network)
@@ -45,13 +51,15 @@ public struct EngineProgram: Sendable {
                 activationDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.inputLines(maccs: maccs) }.max()!)),
                 outputDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.outputEntries(pes: pes, maccs: maccs) }.max()!)),
                 weightDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.beats(maccs: maccs) }.max()!)),
-                maxLayers: layers.count)
+                maxLayers: layers.count, lineWidth: lineWidth)
         } catch {
             throw .unsupportedByEngine(layer: network.name, reason: "\(error)")
         }
 
-        var lines: [String] = [], weightAddresses: [Int] = [], biasAddresses: [Int] = []
+        var lines: [String] = [], weightAddresses: [Int] = [], biasAddresses: [Int] = [], biasLines: [[String]] = []
         let lineWidth = engine.lineWidth
+        var multiple = channelMultiple
+        while multiple % pes != 0 { multiple += channelMultiple }
         for (l, layer) in layers.enumerated() {
             let (entry, shift) = Self.formats(of: layer, in: quantised)
             let tiles = layer.geometry.tiles(pes: pes), n = layer.outputChannels
@@ -65,6 +73,7 @@ public struct EngineProgram: Sendable {
                 }
                 lines.append(EngineMemoryLine.hex(value: stored, lineWidth: lineWidth))
             }
+            biasLines.append(Array(lines[biasAddresses[l]...]))
             weightAddresses.append(lines.count)
             let weights = quantised.weights[layer.layerIndex]
             let (c, kh, kw) = (layer.inputChannels, layer.window.kernelHeight, layer.window.kernelWidth)
@@ -74,7 +83,7 @@ public struct EngineProgram: Sendable {
                 let (c0, kw0) = (original.inputChannels, original.window.kernelWidth)
                 weight = { n, input, i, _ in weights[((n * c0 + input % c0) * kh + i) * kw0 + input / c0] }
             }
-            for channel in 0..<(tiles * pes) {
+            for channel in 0..<((n + multiple - 1) / multiple * multiple) {
                 for group in 0..<layer.geometry.inputGroups(maccs: maccs) {
                     for i in 0..<kh {
                         for j in 0..<kw {
@@ -92,6 +101,7 @@ public struct EngineProgram: Sendable {
         parameterLines = lines
         self.weightAddresses = weightAddresses
         self.biasAddresses = biasAddresses
+        self.biasLines = biasLines
         var offset = layers[0].geometry.inputLines(maccs: maccs)
         var outputOffsets: [Int] = []
         for layer in layers {
@@ -259,7 +269,19 @@ extension EngineProgram {
                                description: "\"\(engine.summary), for \(quantised.network.name)\"", top: wrapper.name,
                                rtlFiles: rtl, testbench: testbench.name, testbenchFile: "tb/\(testbench.name).v",
                                testbenchData: data, device: device)
-        return zip(rtl, modules).map { ($0, $1.contents) } + VivadoProject(top: wrapper.name, rtlFiles: rtl, device: device).files
+        let usage = """
+            In a block design: add the files of `rtl/` to the project, drag `\(wrapper.name)` into the
+            diagram as a module reference, connect `s_axi_*` to an AXI4-Lite master port of the
+            processing system (through an AXI interconnect), `m_axi_*` to a high-performance
+            slave port (S_AXI_HP0 on Zynq-7000, S_AXI_HP0_FPD on Zynq UltraScale+), `clk` and `rst`
+            (active high) to the fabric clock and a processor-system reset, and `irq` to an
+            interrupt input. Vivado infers both AXI interfaces from the port names. The host
+            writes the memory image and the descriptors that `EngineProgram` makes, sets
+            `base_address` (register 5) to the physical address of the image, and starts the
+            engine (register 0); see `EngineRegister` for the map.
+            """
+        return zip(rtl, modules).map { ($0, $1.contents) }
+            + VivadoProject(top: wrapper.name, rtlFiles: rtl, device: device, blockDesign: usage).files
             + [("\(engine.name).core", core.contents)]
     }
 }

@@ -2,7 +2,8 @@ import FixedPoint
 import HDLGen
 
 /// The cascade's exploration: the split of the budget between LPU and HPU that maximises
-/// min(T_LPU, T_HPU / f), after the truncation unit and the CEU have taken theirs.
+/// min(T_LPU, T_HPU / f), after the truncation unit and the CEU have taken theirs. On the
+/// layer engine the HPU gets the LPU's K_t, since the LPU reads the HPU's weight lines.
 extension Explorer {
     /// Budget shares offered to the LPU; the HPU gets whatever the LPU leaves.
     static let lpuShares = stride(from: 0.025, through: 0.975, by: 0.025).map { $0 }
@@ -62,8 +63,9 @@ extension Explorer {
             guard let lpu = try? bestEngine(wordlength: lowWordlength, workload: workload, budget: shared.scaled(by: share),
                                             weightWordlength: highWordlength, unit: "LPU"),
                   lpu.engine != lastLPU,
+                  // On the layer engine both read the same weight lines: K_t words each.
                   let hpu = try? bestEngine(wordlength: highWordlength, workload: workload, budget: shared - lpu.resources,
-                                            unit: "HPU")
+                                            maccs: workload.geometries == nil ? nil : lpu.engine.maccs, unit: "HPU")
             else { continue }
             lastLPU = lpu.engine
             // Engines chosen with the whole bandwidth; now share it between them.

@@ -28,10 +28,11 @@ public struct Explorer: Sendable {
     }
 
     /// The fastest engine at `wordlength` within `budget`, with `bandwidthShare` of the
-    /// device's bandwidth. The LPU of a cascade reads `weightWordlength`-bit weights.
-    /// Ties go to the engine with fewer multipliers, then fewer PEs.
+    /// device's bandwidth. The LPU of a cascade reads `weightWordlength`-bit weights;
+    /// `maccs` fixes K_t of a layer engine. Ties go to fewer multipliers, then fewer PEs.
     public func bestEngine(wordlength: Int, workload: Workload, budget: Resources, bandwidthShare: Double = 1,
-                           weightWordlength: Int? = nil, unit: String = "engine") throws -> EngineDesign {
+                           weightWordlength: Int? = nil, maccs requiredMACCs: Int? = nil,
+                           unit: String = "engine") throws -> EngineDesign {
         guard (2...16).contains(wordlength) else {
             throw ExplorationError.invalidParameter(name: "wordlength", value: "\(wordlength)", allowed: "2...16")
         }
@@ -50,7 +51,8 @@ public struct Explorer: Sendable {
             // The layer engine: powers of two, so that one of P and K_t divides the other;
             // K_t covers input channels.
             peSizes = powersOfTwo(upTo: min(maxPEs, nextPowerOfTwo(geometries.map(\.outputChannels).max()!)))
-            maccSizes = powersOfTwo(upTo: min(maxMACCs, nextPowerOfTwo(geometries.map(\.inputChannels).max()!)))
+            maccSizes = requiredMACCs.map { [$0] }
+                ?? powersOfTwo(upTo: min(maxMACCs, nextPowerOfTwo(geometries.map(\.inputChannels).max()!)))
         } else {
             // The idealised engine: throughput changes only where some ⌈N/P⌉ or ⌈K/K_t⌉
             // does, at the smallest P (K_t) of each step.

@@ -180,7 +180,7 @@ public struct CascadeFlow: Sendable {
             let words = try FixedPointInference(QuantisedNetwork(network: network, quantisation: explorations[w]!.quantisation)).run(test).words
             referenceTest = ClassificationAccuracy.topK(words, classes: classes, labels: testLabels, k: 1)
         }
-        let result = CascadeResult(
+        var result = CascadeResult(
             model: (config.modelPath as NSString).lastPathComponent,
             classes: classes,
             tolerance: config.tolerance, reference: referenceName,
@@ -205,18 +205,37 @@ public struct CascadeFlow: Sendable {
             lpuCandidates: candidates,
             confidenceScores: comparison,
             seed: config.seed)
-        // The engines, when the layer engine runs this network, replaying a few test images.
+        // The cascade top and both engines, when the layer engine runs this network, each
+        // with a testbench on a few test images (the cascade's with a forwarded one).
         var engines: [CascadeRun.EngineBundle] = []
+        var cascade: CascadeRun.CascadeBundle?
         if (try? EngineLayer.layers(of: network)) != nil {
-            let images = (0..<min(2, test.count)).map { i in test.inputs[(i * test.imageSize)..<((i + 1) * test.imageSize)] }
+            func image(_ i: Int) -> ArraySlice<Float> { test.inputs[(i * test.imageSize)..<((i + 1) * test.imageSize)] }
+            let images = (0..<min(2, test.count)).map(image)
             for (name, quantised, engine) in [("engine-lpu", chosen.quantised, architecture.lpu.engine),
                                                ("engine-hpu", hpuQuantised, architecture.hpu.engine)] {
                 let program = try EngineProgram(quantised: quantised, pes: engine.pes, maccs: engine.maccs)
                 engines.append(.init(name: name, program: program, images: images.map(program.inputWords)))
             }
+            let hardware = CascadeResult.Hardware(
+                device: device, modelPath: config.modelPath,
+                lpu: .init(pes: architecture.lpu.engine.pes, maccs: architecture.lpu.engine.maccs,
+                           imagesPerSecond: architecture.lpu.throughput),
+                hpu: .init(pes: architecture.hpu.engine.pes, maccs: architecture.hpu.engine.maccs,
+                           imagesPerSecond: architecture.hpu.throughput),
+                queueDepth: 16)
+            result.hardware = hardware
+            let program = try CascadeProgram(result: result, highPrecision: hpuQuantised, lowPrecision: chosen.quantised)
+            // Four test images, the last replaced by the first forwarded one if none of them is.
+            var chosenImages = Array(0..<min(4, test.count))
+            if chosenImages.allSatisfy({ program.decide(image: image($0)).ceu.confident }),
+               let forwarded = (0..<min(test.count, 200)).first(where: { !program.decide(image: image($0)).ceu.confident }) {
+                chosenImages[chosenImages.count - 1] = forwarded
+            }
+            cascade = .init(program: program, images: chosenImages.map(image))
         }
         return CascadeRun(result: result, lpuEvalScores: lpuEval.words, architecture: architecture, report: report,
-                          engines: engines)
+                          engines: engines, cascade: cascade)
     }
 
     /// The report: throughput per wordlength, the cascade against the baseline at each

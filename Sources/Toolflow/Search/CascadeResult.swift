@@ -72,6 +72,39 @@ public struct CascadeResult: Codable, Sendable {
         }
     }
 
+    /// The cascade as the DSE sized it: what `flow` generated and `simulate --cascade` runs.
+    public struct Hardware: Codable, Sendable {
+        /// The tile sizes of one engine and the DSE's images per second for it alone.
+        public struct EngineTiles: Codable, Sendable {
+            public var pes: Int
+            public var maccs: Int
+            public var imagesPerSecond: Double
+
+            enum CodingKeys: String, CodingKey {
+                case pes, maccs
+                case imagesPerSecond = "images_per_second"
+            }
+        }
+
+        public var device: Device
+        /// The ONNX model as `flow` was given it.
+        public var modelPath: String
+        public var lpu: EngineTiles
+        public var hpu: EngineTiles
+        public var queueDepth: Int
+
+        /// The DSE's images per second of the cascade when it forwards the fraction `f`:
+        /// min(T_LPU, T_HPU / f).
+        public func imagesPerSecond(forwarding f: Double) -> Double {
+            f <= 0 ? lpu.imagesPerSecond : min(lpu.imagesPerSecond, hpu.imagesPerSecond / f)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case device, lpu, hpu
+            case modelPath = "model_path", queueDepth = "queue_depth"
+        }
+    }
+
     public var model: String
     public var classes: Int
     public var tolerance: Double
@@ -89,6 +122,8 @@ public struct CascadeResult: Codable, Sendable {
     public var lpuCandidates: [Candidate]
     public var confidenceScores: [ScoreComparison]
     public var seed: UInt64
+    /// Absent when the layer engine cannot run the network (no cascade top then).
+    public var hardware: Hardware?
 
     /// Sorted keys, pretty printed: the same result gives the same bytes. The result's own
     /// keys are snake case; the quantisations inside keep the keys of a quantisation file,
@@ -104,7 +139,7 @@ public struct CascadeResult: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, classes, tolerance, reference, hpu, lpu, ceu, seed, wordlengths
+        case model, classes, tolerance, reference, hpu, lpu, ceu, seed, wordlengths, hardware
         case referenceAccuracy = "reference_accuracy", floatAccuracy = "float_accuracy"
         case forwardedFraction = "forwarded_fraction", cascadeAccuracy = "cascade_accuracy"
         case weightRounding = "weight_rounding", lpuCandidates = "lpu_candidates", confidenceScores = "confidence_scores"

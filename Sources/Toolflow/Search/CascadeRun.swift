@@ -14,6 +14,9 @@ public struct CascadeRun: Sendable {
     /// testbench runs; empty when the layer engine cannot run the network (then the bare
     /// MM units stand in for them).
     public let engines: [EngineBundle]
+    /// The cascade top and the images its testbench runs; nil when the engines cannot run
+    /// the network.
+    public let cascade: CascadeBundle?
 
     /// A layer engine's program and the input words of the images its testbench runs.
     public struct EngineBundle: Sendable {
@@ -22,10 +25,15 @@ public struct CascadeRun: Sendable {
         public var images: [[Int32]]
     }
 
+    public struct CascadeBundle: Sendable {
+        public var program: CascadeProgram
+        public var images: [ArraySlice<Float>]
+    }
+
     init(result: CascadeResult, lpuEvalScores: [Int32], architecture: CascadeArchitecture, report: CascadeReport,
-         engines: [EngineBundle]) {
+         engines: [EngineBundle], cascade: CascadeBundle?) {
         self.result = result; self.lpuEvalScores = lpuEvalScores; self.architecture = architecture
-        self.report = report; self.engines = engines
+        self.report = report; self.engines = engines; self.cascade = cascade
     }
 
     /// Every file of the output folder: the result as JSON, its tables, each unit's
@@ -46,11 +54,16 @@ public struct CascadeRun: Sendable {
         var ipFiles: [(path: String, contents: String)] = []
         for engine in engines {
             let testbench = engine.program.testbench(images: engine.images, timing: .init())
+            bundles.append((engine.name, SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench,
+                                                          provenance: provenance)))
+        }
+        if let cascade {
+            let testbench = cascade.program.testbench(images: cascade.images).testbench
             let bundle = SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench, provenance: provenance)
-            bundles.append((engine.name, bundle))
-            let written = Set(bundle.files.map(\.path))
-            ipFiles += try engine.program.ipFiles(device: report.device, testbench: testbench)
-                .filter { !written.contains($0.path) }.map { ("rtl/\(engine.name)/\($0.path)", $0.contents) }
+            bundles.append(("cascade", bundle))
+            let written = Set(bundle.files.map { "rtl/cascade/\($0.path)" })
+            ipFiles = try cascade.program.ipFiles(device: report.device, testbench: testbench, folder: "rtl/cascade")
+                .filter { !written.contains($0.path) }
         }
         if engines.isEmpty {
             for (name, engine) in [("mm-lpu", architecture.lpu.engine), ("mm-hpu", architecture.hpu.engine)] {

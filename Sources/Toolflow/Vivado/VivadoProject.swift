@@ -9,9 +9,11 @@ public struct VivadoProject: Sendable {
     /// Verilog files, relative to the folder that holds `vivado/`.
     public var rtlFiles: [String]
     public var device: Device
+    /// The README's paragraph on using the block in a block design.
+    public var blockDesign: String
 
-    public init(top: String, rtlFiles: [String], device: Device) {
-        self.top = top; self.rtlFiles = rtlFiles; self.device = device
+    public init(top: String, rtlFiles: [String], device: Device, blockDesign: String) {
+        self.top = top; self.rtlFiles = rtlFiles; self.device = device; self.blockDesign = blockDesign
     }
 
     /// `vivado/build.tcl`, `vivado/constraints.xdc` and `vivado/README.md`.
@@ -75,16 +77,7 @@ public struct VivadoProject: Sendable {
         `\(top)` out of context with a \(device.clockMHz) MHz clock, and writes
         `vivado/reports/utilization.rpt` and `vivado/reports/timing.rpt`.
 
-        In a block design: add the files of `rtl/` to the project, drag `\(top)` into the
-        diagram as a module reference, connect `s_axi_*` to an AXI4-Lite master port of the
-        processing system (through an AXI interconnect), `m_axi_*` to a high-performance
-        slave port (S_AXI_HP0 on Zynq-7000, S_AXI_HP0_FPD on Zynq UltraScale+), `clk` and `rst`
-        (active high) to the fabric clock and a processor-system reset, and `irq` to an
-        interrupt input. Vivado infers both AXI interfaces from the port names. The host
-        writes the memory image and the descriptors that `EngineProgram` makes, sets
-        `base_address` (register 5) to the physical address of the image, and starts the
-        engine (register 0); see `EngineRegister` for the map.
-
+        \(blockDesign)
         """
     }
 }

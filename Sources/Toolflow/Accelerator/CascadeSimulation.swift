@@ -1,0 +1,44 @@
+import Foundation
+import HDLGen
+
+/// A co-simulation of the cascade's RTL on some images against its golden model: every
+/// layer's output on both engines and every result checked, and the run's counters.
+public struct CascadeSimulation: Sendable {
+    public var passed: Int
+    public var failed: Int
+    /// The counters the hardware reports: images judged, images forwarded, cycles of the
+    /// whole run, cycles the HPU ran; nil when the run printed none.
+    public var samples: Int?, forwarded: Int?, cycles: Int?, hpuCycles: Int?
+    /// What the golden model decided per image.
+    public var decisions: [CascadeProgram.Decision]
+    public var mismatches: [String]
+    public var log: String
+
+    public var succeeded: Bool { failed == 0 && passed > 0 }
+    /// Images per cycle, overlap of the LPU and the HPU included.
+    public var imagesPerCycle: Double? { cycles.map { Double(decisions.count) / Double(max(1, $0)) } }
+
+    /// Writes the bundle for `images` into `directory` and simulates it.
+    public static func run(_ program: CascadeProgram, images: [ArraySlice<Float>], timing: LayerEngineTestbench.MemoryTiming = .init(),
+                           in directory: URL, simulator: Simulator = .icarus) throws -> CascadeSimulation {
+        let (testbench, decisions) = program.testbench(images: images, timing: timing)
+        let bundle = SimulationBundle(circuit: try Circuit(program.top), testbench: testbench,
+                                      provenance: ["\(program.hpu.quantised.network.name) on \(images.count) image(s), \(program.top.summary)"])
+        try bundle.write(to: directory)
+        let result = try simulator.simulate(bundleAt: directory, bundle: bundle)
+        return CascadeSimulation(result: result, decisions: decisions)
+    }
+
+    init(result: SimulationResult, decisions: [CascadeProgram.Decision]) {
+        passed = result.passed
+        failed = result.failed
+        log = result.log
+        self.decisions = decisions
+        mismatches = result.log.split(separator: "\n").map(String.init).filter { $0.hasPrefix("mismatch:") }
+        // "cascade: N images, F forwarded, C cycles, H HPU cycles"
+        if let line = result.log.split(separator: "\n").first(where: { $0.hasPrefix("cascade: ") && $0.hasSuffix("HPU cycles") }) {
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            if numbers.count == 4 { (samples, forwarded, cycles, hpuCycles) = (numbers[0], numbers[1], numbers[2], numbers[3]) }
+        }
+    }
+}
