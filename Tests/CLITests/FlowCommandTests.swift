@@ -40,8 +40,51 @@ import Toolflow
             // The RTL of the chosen units simulates and lints.
             let sim = try CommandLineRun.run("/usr/bin/env", ["make", "-C", directory.appendingPathComponent("first").path, "sim"])
             #expect(sim.status == 0, "\(sim.standardOutput)")
-            #expect(sim.standardOutput.components(separatedBy: " passed, 0 failed").count - 1 == 4)
+            // The units, both engines and the cascade top.
+            #expect(sim.standardOutput.components(separatedBy: " passed, 0 failed").count - 1 == 5)
+            try expectCascadeIP(in: directory.appendingPathComponent("first"), run: library)
+
+            // The cascade in RTL on test images, against its golden model, from cascade.json alone.
+            let cascade = try CommandLineRun.cascadecnn(["simulate", "--cascade", directory.appendingPathComponent("first/cascade.json").path,
+                                                         "--data", Self.example("test"), "--images", "3"])
+            #expect(cascade.status == 0, "\(cascade.standardOutput)\n\(cascade.standardError)")
+            #expect(cascade.standardOutput.contains(" 0 differ"))
+            #expect(cascade.standardOutput.contains("throughput: "))
         }
+    }
+
+    /// The cascade's IP files: a Vivado script that names the device's part and adds every
+    /// RTL file of the AXI top (checked under tclsh with Vivado stubbed), for ZC706 as written
+    /// by the flow and for ZCU102 from the library; a FuseSoC core with the same files.
+    func expectCascadeIP(in output: URL, run: CascadeRun) throws {
+        let program = try #require(run.cascade?.program)
+        #expect(run.result.hardware?.lpu.maccs == run.result.hardware?.hpu.maccs)
+        let rtl = try FileManager.default.contentsOfDirectory(atPath: output.appendingPathComponent("rtl/cascade/rtl").path)
+        #expect(rtl.contains("\(program.top.name)_axi.v"))
+        let cores = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasSuffix(".core") }
+        #expect(cores == ["\(program.top.name).core"])
+        let core = try String(contentsOf: output.appendingPathComponent(cores[0]), encoding: .utf8)
+        for file in rtl { #expect(core.contains("- rtl/cascade/rtl/\(file)"), "\(file) not in the core") }
+        guard toolAvailable("tclsh") else { return }
+        for (device, part) in [(Device.zc706, "xc7z045ffg900-2"), (Device.zcu102, "xczu9eg-ffvb1156-2-e")] {
+            let folder = output.appendingPathComponent("ip-\(device.name)")
+            if device != .zc706 {
+                let (testbench, _) = program.testbench(images: try #require(run.cascade?.images))
+                for file in try program.ipFiles(device: device, testbench: testbench, folder: "rtl/cascade") {
+                    let url = folder.appendingPathComponent(file.path)
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try file.contents.write(to: url, atomically: true, encoding: .utf8)
+                }
+            }
+            let calls = try vivadoCalls(in: device == .zc706 ? output : folder)
+            let create = try #require(calls.split(separator: "\n").first { $0.hasPrefix("CALL create_project") })
+            #expect(create.contains("\(program.top.name)_axi") && create.contains(part), "\(create)")
+            #expect(calls.contains("CALL launch_runs impl_1") && calls.contains("report_utilization"))
+            let script = try String(contentsOf: (device == .zc706 ? output : folder).appendingPathComponent("vivado/build.tcl"), encoding: .utf8)
+            for file in rtl { #expect(script.contains("[file join $root rtl/cascade/rtl/\(file)]"), "\(file) not added") }
+        }
+        let readme = try String(contentsOf: output.appendingPathComponent("vivado/README.md"), encoding: .utf8)
+        #expect(readme.contains("vivado -mode batch -source vivado/build.tcl") && readme.contains("m_axi_hpu_"))
     }
 
     @Test func keysTheIssueAsksFor() throws {

@@ -5,26 +5,6 @@ import Testing
 struct GenerateEngineCLITests {
     let shapes = CLI.fixtures.appendingPathComponent("shapes_opset13")
 
-    /// Runs `vivado/build.tcl` under tclsh with every Vivado command stubbed, and returns
-    /// the Vivado commands it issued, one per line.
-    func vivadoCalls(in folder: URL) throws -> String {
-        let prelude = folder.appendingPathComponent("stub.tcl")
-        try """
-            proc unknown {args} { puts "CALL $args"; return "100%" }
-            source [file join [lindex $argv 0] vivado build.tcl]
-            """.write(to: prelude, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tclsh", prelude.path, folder.path]
-        let out = Pipe()
-        process.standardOutput = out; process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "tclsh: \(text)")
-        return text
-    }
-
     @Test("the engine, its AXI wrapper, a Vivado project for the device's part and a FuseSoC core",
           .enabled(if: toolAvailable("tclsh")), arguments: [("zc706", "xc7z045ffg900-2", "6.667"), ("zcu102", "xczu9eg-ffvb1156-2-e", "5.000")])
     func generatesTheIPBlock(device: String, part: String, period: String) throws {
@@ -67,6 +47,26 @@ struct GenerateEngineCLITests {
         #expect(result.stderr.contains("nosuchboard"))
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
+}
+
+/// Runs `vivado/build.tcl` under tclsh with every Vivado command stubbed, and returns
+/// the Vivado commands it issued, one per line.
+func vivadoCalls(in folder: URL) throws -> String {
+    let prelude = folder.appendingPathComponent("stub.tcl")
+    try """
+        proc unknown {args} { puts "CALL $args"; return "100%" }
+        source [file join [lindex $argv 0] vivado build.tcl]
+        """.write(to: prelude, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["tclsh", prelude.path, folder.path]
+    let out = Pipe()
+    process.standardOutput = out; process.standardError = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "tclsh: \(text)")
+    return text
 }
 
 /// Whether `tool` is on PATH.

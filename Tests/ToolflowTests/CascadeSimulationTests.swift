@@ -9,9 +9,9 @@ import Testing
 /// model of the whole cascade.
 @Suite struct CascadeSimulationTests {
     /// The example's cascade: the HPU at 8 bits, the LPU at 4 bits derived from it, gBvSB(1, 2)
-    /// with a threshold that forwards about a third of `images`.
-    static func exampleProgram(hpuPEs: Int, lpuPEs: Int, maccs: Int, images: [ArraySlice<Float>],
-                               rounding: Rounding = .halfUp) throws -> CascadeProgram {
+    /// with the lowest threshold that forwards at least `forwarding` of `images`.
+    static func exampleProgram(hpuPEs: Int, lpuPEs: Int, maccs: Int, images: [ArraySlice<Float>], forwarding: Double = 1.0 / 3,
+                               rounding: Rounding = .halfUp, queueDepth: Int = 16) throws -> CascadeProgram {
         let network = try Fixtures.exampleNetwork.get()
         let high = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-8.json").path)
         let low = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-4.json").path)
@@ -21,23 +21,17 @@ import Testing
             let confidence = CascadeResult.ConfidenceUnit(m: 1, n: 2, threshold: Double(threshold) / 1024, thresholdWord: threshold,
                                                           thresholdFractionBits: 10, scoreFormat: lpu.outputFormats.last!)
             return try CascadeProgram(highPrecision: hpu, lowPrecision: lpu, rounding: rounding, hpuPEs: hpuPEs, lpuPEs: lpuPEs,
-                                      maccs: maccs, confidence: confidence)
+                                      maccs: maccs, confidence: confidence, queueDepth: queueDepth)
         }
-        // The lowest threshold that forwards at least a third of the images.
-        let probe = try program(threshold: 0)
-        let margins = images.map { image -> Double in
-            let d = probe.decide(image: image).ceu
-            return Double(d.margin) / Double(max(1, d.scaledTotal == 0 ? d.margin : d.scaledTotal))
+        let probe = try program(threshold: 0), last = probe.lpu.layers.count - 1
+        let scores = images.map { image in
+            probe.lpu.outputWords(layer: last, lines: probe.lpu.expectedOutputLines(inputWords: probe.lpu.inputWords(image))[last])!.map(Int.init)
         }
-        var threshold = 0
-        for word in stride(from: 0, through: 1024, by: 8) {
-            let trial = try program(threshold: word)
-            let forwarded = images.filter { !trial.decide(image: $0).ceu.confident }.count
-            threshold = word
-            if forwarded * 3 >= images.count { break }
+        for word in stride(from: 0, through: 2047, by: 4) {
+            let kept = scores.filter { probe.top.confidenceUnit.decide(scores: $0, threshold: word).confident }.count
+            if Double(images.count - kept) >= forwarding * Double(images.count) { return try program(threshold: word) }
         }
-        _ = margins
-        return try program(threshold: threshold)
+        return try program(threshold: 2047)
     }
 
     static func testImages(_ count: Int, from data: Dataset) -> [ArraySlice<Float>] {
@@ -60,6 +54,71 @@ import Testing
         #expect(s.forwarded == s.decisions.filter { $0.hpuOutputs != nil }.count)
         let model = CascadeCycleModel(program: program)
         #expect(s.cycles == model.cycles(forwarded: s.decisions.map(\.result.forwarded)))
-        print(s.log.suffix(300), model.cycles(forwarded: s.decisions.map(\.result.forwarded)))
+
+    }
+
+    /// The DSE's cascade for ZC706 (LPU 4 bits, HPU 8 bits) on 24 test images under
+    /// Verilator: bit-exact, confident and forwarded images both, the run in exactly the
+    /// schedule model's cycles, and the measured throughput within 10 % of the DSE's
+    /// prediction for the measured forwarded fraction.
+    @Test(.enabled(if: toolAvailable("verilator")))
+    func dseCascadeMeetsItsPredictedThroughput() throws {
+        let network = try Fixtures.exampleNetwork.get()
+        let images = Self.testImages(24, from: try Fixtures.exampleTest.get())
+        let workload = Workload(network)
+        let architecture = try Explorer(device: .zc706).bestCascade(lowWordlength: 4, highWordlength: 8, forwardedFraction: 0.25,
+                                                                     workload: workload, budget: Device.zc706.budget(fraction: 0.8))
+        let (lpu, hpu) = (architecture.lpu.engine, architecture.hpu.engine)
+        #expect(lpu.maccs == hpu.maccs)
+        let program = try Self.exampleProgram(hpuPEs: hpu.pes, lpuPEs: lpu.pes, maccs: lpu.maccs, images: images, forwarding: 0.25)
+        let s = try simulate(program, images: images, simulator: .verilator)
+        #expect(s.failed == 0, "\(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(2000))")
+        let forwarded = s.decisions.filter(\.result.forwarded).count
+        #expect(forwarded > 0 && forwarded < images.count)
+        #expect(s.samples == images.count && s.forwarded == forwarded)
+        #expect(s.passed == program.testbench(images: images).testbench.expected.count)
+        #expect(s.cycles == CascadeCycleModel(program: program).cycles(forwarded: s.decisions.map(\.result.forwarded)))
+
+        let f = Double(forwarded) / Double(images.count)
+        let predicted = min(architecture.lpu.throughput, architecture.hpu.throughput / f) / Device.zc706.clockHz
+        let measured = try #require(s.imagesPerCycle)
+        #expect(abs(measured - predicted) / predicted <= 0.10, "measured \(measured * 1000), DSE \(predicted * 1000) images per 1000 cycles")
+    }
+
+    /// Memory stalls and jitter on both ports, a queue of two that fills (every image
+    /// forwarded), and plain truncation: the results stay exact; stalls only add cycles.
+    @Test(arguments: [(LayerEngineTestbench.MemoryTiming(latency: 3, jitter: 7, stallPercent: 40, seed: 9), 1.0 / 3, Rounding.halfUp, 16),
+                      (.init(), 1.0, .truncate, 2)])
+    func stallsFullQueuesAndTruncationStayExact(timing: LayerEngineTestbench.MemoryTiming, forwarding: Double,
+                                                 rounding: Rounding, queueDepth: Int) throws {
+        let images = Self.testImages(4, from: try Fixtures.exampleTest.get())
+        let program = try Self.exampleProgram(hpuPEs: 4, lpuPEs: 8, maccs: 8, images: images, forwarding: forwarding,
+                                              rounding: rounding, queueDepth: queueDepth)
+        let s = try simulate(program, images: images, timing: timing)
+        #expect(s.failed == 0, "\(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(2000))")
+        #expect(s.passed == program.testbench(images: images).testbench.expected.count)
+        let model = CascadeCycleModel(program: program).cycles(forwarded: s.decisions.map(\.result.forwarded))
+        if timing.stallPercent == 0 { #expect(s.cycles == model) } else { #expect((s.cycles ?? 0) > model) }
+        if forwarding == 1 { #expect(s.forwarded == images.count) }
+    }
+
+    /// The testbench catches a wrong result: the golden model's word for image 0 flipped.
+    @Test func aWrongResultIsReported() throws {
+        let images = Self.testImages(2, from: try Fixtures.exampleTest.get())
+        let program = try Self.exampleProgram(hpuPEs: 4, lpuPEs: 8, maccs: 8, images: images)
+        let (testbench, _) = program.testbench(images: images)
+        var expected = testbench.expected
+        let index = try #require(expected.firstIndex { $0.writer == .result })
+        expected[index].hex = EngineMemoryLine.hex(value: CascadeResultWord(predicted: 3, forwarded: true).value ^ 1,
+                                                   lineWidth: program.top.lineWidth)
+        let corrupted = CascadeTestbench(top: testbench.top, memory: testbench.memory, registers: testbench.registers,
+                                         expected: expected)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bundle = SimulationBundle(circuit: try Circuit(program.top), testbench: corrupted, provenance: [])
+        try bundle.write(to: directory)
+        let result = try Icarus.simulate(bundleAt: directory, bundle: bundle)
+        #expect(result.failed == 1)
+        #expect(result.log.contains("mismatch: image 0 result"))
     }
 }
