@@ -82,12 +82,21 @@ struct Flow: ParsableCommand {
             CEU gBvSB M=\(r.ceu.m) N=\(r.ceu.n) th=\(String(format: "%.4f", r.ceu.threshold)) on \(r.ceu.scoreFormat) scores
             cascade: \(percent(r.cascadeAccuracy.eval)) eval, \(percent(r.cascadeAccuracy.test)) test; \
             forwarded \(percent(r.forwardedFraction.eval)) eval, \(percent(r.forwardedFraction.test)) test
-            \(run.architecture.units.map { "\($0.name): \($0.description)" }.joined(separator: "; "))
+            \(run.architecture.units.map { "\($0.name): \($0.description)" }.joined(separator: "; "))\(topSummary(run))
             \(run.report.speedUps.map { figure in
                 String(format: "tolerance %.1f points: f %.1f%%, speed-up %.2fx over the %d-bit baseline",
                        figure.tolerance * 100, figure.forwardedFraction * 100, figure.speedUp, figure.baselineWordlength)
             }.joined(separator: "\n"))
             wrote \(output)/cascade.json, report.html, tables and RTL; simulate with `make -C \(output) sim`
             """)
+    }
+
+    /// The generated cascade top and its modelled resources, on a line of its own.
+    private func topSummary(_ run: CascadeRun) -> String {
+        guard let cascade = run.cascade, let hardware = run.result.hardware else { return "" }
+        let r = hardware.resources, device = hardware.device.resources
+        return "\ncascade top: \(cascade.program.top.name) (rtl/cascade, vivado/build.tcl for \(hardware.device.part)); "
+            + String(format: "model: %d DSP, %d LUT, %d FF, %.1f BRAM36 (%.0f%% of the device's LUTs)",
+                     r.dsp, r.lut, r.ff, r.bram36, 100 * Double(r.lut) / Double(max(1, device.lut)))
     }
 }

@@ -84,6 +84,19 @@ extension Explorer {
                 }
             }
         }
+        // The generated cascade top streams whole lines: a truncation lane per word of a line,
+        // and a line of scores per CEU beat.
+        if workload.geometries != nil, var top = best {
+            let k = top.lpu.engine.maccs, lanes = min(workload.classes, k)
+            let (m, n) = (min(m, workload.classes - 1), min(max(n, m + 1), workload.classes))
+            top.truncationUnit = UnitDesign(description: "\(k) lanes, \(highWordlength) to \(lowWordlength) bits", lanes: k,
+                                            resources: model.truncationUnit(highWordlength: highWordlength,
+                                                                            lowWordlength: lowWordlength, lanes: k))
+            top.confidenceUnit = UnitDesign(description: "gBvSB(M=\(m), N=\(n)) over \(workload.classes) classes, \(lanes) scores per cycle",
+                                            lanes: lanes, resources: model.confidenceUnit(classes: workload.classes, lanes: lanes,
+                                                                                          sortedCount: n == workload.classes ? m : n))
+            best = top
+        }
         guard let best else {
             throw ExplorationError.budgetTooSmall(unit: "cascade (LPU and HPU together)", wordlength: highWordlength,
                                                   needed: resources(of: Engine(wordlength: highWordlength, pes: 1, maccs: 1, for: workload))

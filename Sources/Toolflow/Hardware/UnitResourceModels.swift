@@ -70,3 +70,26 @@ extension ResourceModel {
     var engineControlLUTs: Double { 1500 }
     var engineControlFFs: Double { 1080 }
 }
+
+extension ResourceModel {
+    /// The cascade top (`CascadeTop`): both layer engines, the truncation unit with a lane per
+    /// word of a line (K_t), the CEU reading a score line per beat (min(C, K_t) lanes), and
+    /// the controller: the HPU's argmax tree over a line (K_t comparators of score and class),
+    /// the truncation unit's bypass (two line registers), the memory-port multiplexers, the
+    /// forward queue and score buffer in LUT RAM, the counters and the two state machines.
+    public func cascadeTop(lpu: Engine, hpu: Engine, classes: Int, sortedCount: Int) -> Resources {
+        let k = hpu.maccs, line = max(lpu.lineWidth, hpu.lineWidth)
+        let classBits = Double(Int.bitWidth - (ceilDivide(classes, k) * k).leadingZeroBitCount)
+        let argmax = Double(k) * (Double(hpu.wordlength) + classBits) * cascadeLUTsPerArgmaxBit
+        var controller = Resources(lut: Int((argmax + Double(3 * line) + cascadeControlLUTs).rounded()),
+                                   ff: 2 * line + Int(cascadeControlFFs))
+        controller.bram36 = 0
+        return layerEngine(lpu) + layerEngine(hpu)
+            + truncationUnit(highWordlength: hpu.wordlength, lowWordlength: lpu.wordlength, lanes: k)
+            + confidenceUnit(classes: classes, lanes: min(classes, k), sortedCount: sortedCount) + controller
+    }
+
+    var cascadeLUTsPerArgmaxBit: Double { 1.5 }
+    var cascadeControlLUTs: Double { 600 }
+    var cascadeControlFFs: Double { 400 }
+}

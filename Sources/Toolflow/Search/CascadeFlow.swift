@@ -223,7 +223,10 @@ public struct CascadeFlow: Sendable {
                            imagesPerSecond: architecture.lpu.throughput),
                 hpu: .init(pes: architecture.hpu.engine.pes, maccs: architecture.hpu.engine.maccs,
                            imagesPerSecond: architecture.hpu.throughput),
-                queueDepth: 16)
+                queueDepth: 16,
+                resources: ResourceModel(family: device.family).cascadeTop(
+                    lpu: architecture.lpu.engine, hpu: architecture.hpu.engine, classes: classes,
+                    sortedCount: chosen.setting.n == classes ? chosen.setting.m : chosen.setting.n))
             result.hardware = hardware
             let program = try CascadeProgram(result: result, highPrecision: hpuQuantised, lowPrecision: chosen.quantised)
             // Four test images, the last replaced by the first forwarded one if none of them is.

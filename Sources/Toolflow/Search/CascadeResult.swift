@@ -92,6 +92,8 @@ public struct CascadeResult: Codable, Sendable {
         public var lpu: EngineTiles
         public var hpu: EngineTiles
         public var queueDepth: Int
+        /// The resource model's estimate of the generated top (`ResourceModel.cascadeTop`).
+        public var resources: Resources
 
         /// The DSE's images per second of the cascade when it forwards the fraction `f`:
         /// min(T_LPU, T_HPU / f).
@@ -100,7 +102,7 @@ public struct CascadeResult: Codable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case device, lpu, hpu
+            case device, lpu, hpu, resources
             case modelPath = "model_path", queueDepth = "queue_depth"
         }
     }
