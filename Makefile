@@ -19,17 +19,17 @@ test: setup
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 # The main job on the bundled example: the whole CascadeCNN flow (quantisation search,
-# LPU/HPU wordlengths, CEU tuning, RTL of the chosen units: both layer engines, the
-# truncation unit, the CEU), then every unit simulated under Icarus against its golden
-# model and linted; finally the HPU's network run on three test images in the engine RTL,
-# every layer checked, cycles against the model.
+# LPU/HPU wordlengths, CEU tuning, the DSE, RTL of the chosen cascade: its top with both
+# layer engines, the truncation unit and the CEU, each also alone, and the Vivado and
+# FuseSoC files), then every design simulated under Icarus against its golden model and
+# linted; finally the whole cascade on eight test images, every image's class, forwarded
+# flag and both engines' outputs checked, throughput against the DSE's.
 demo: build
 	rm -rf $(DEMO_OUT)
 	$(BIN) flow --tolerance 1 --output $(DEMO_OUT)
 	@sim/run $(DEMO_OUT)/rtl
 	$(MAKE) -s -C $(DEMO_OUT) lint
-	$(BIN) simulate --model examples/mnist/model.onnx --data examples/mnist/test --images 3 \
-	    --quantisation $(DEMO_OUT)/hpu-quantisation.json
+	$(BIN) simulate --cascade $(DEMO_OUT)/cascade.json --data examples/mnist/test --images 8
 
 # Simulate every generated design under DEMO_OUT with Icarus Verilog.
 sim: setup

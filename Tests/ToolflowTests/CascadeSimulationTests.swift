@@ -39,10 +39,11 @@ import Testing
     }
 
     func simulate(_ program: CascadeProgram, images: [ArraySlice<Float>], timing: LayerEngineTestbench.MemoryTiming = .init(),
-                  simulator: Simulator = .icarus) throws -> CascadeSimulation {
+                  simulator: Simulator = .icarus, interface: LayerEngineTestbench.Interface = .native) throws -> CascadeSimulation {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        return try CascadeSimulation.run(program, images: images, timing: timing, in: directory, simulator: simulator)
+        return try CascadeSimulation.run(program, images: images, timing: timing, in: directory, simulator: simulator,
+                                         interface: interface)
     }
 
     @Test func exampleCascadeIsBitExactUnderIcarus() throws {
@@ -100,6 +101,18 @@ import Testing
         let model = CascadeCycleModel(program: program).cycles(forwarded: s.decisions.map(\.result.forwarded))
         if timing.stallPercent == 0 { #expect(s.cycles == model) } else { #expect((s.cycles ?? 0) > model) }
         if forwarding == 1 { #expect(s.forwarded == images.count) }
+    }
+
+    /// The IP block as in a Zynq block design: `CascadeAXI` with both engines on AXI4 slave
+    /// memories that stall at random and a host on AXI4-Lite; the results stay exact.
+    @Test func cascadeRunsThroughAXI() throws {
+        let images = Self.testImages(3, from: try Fixtures.exampleTest.get())
+        let program = try Self.exampleProgram(hpuPEs: 4, lpuPEs: 8, maccs: 8, images: images)
+        let s = try simulate(program, images: images, timing: .init(latency: 4, jitter: 5, stallPercent: 30, seed: 4),
+                             interface: .axi(baseAddress: 0x2000_0000))
+        #expect(s.failed == 0, "\(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(2000))")
+        #expect(s.passed == program.testbench(images: images).testbench.expected.count)
+        #expect(s.decisions.contains { $0.result.forwarded } && s.samples == images.count)
     }
 
     /// The testbench catches a wrong result: the golden model's word for image 0 flipped.

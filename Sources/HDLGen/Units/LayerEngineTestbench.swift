@@ -232,47 +232,7 @@ public struct LayerEngineTestbench: TestbenchSource {
         case .native:
             return port.nativeProcess
         case .axi(let base):
-            let shift = ceilLog2(engine.lineWidth / 8)
-            return """
-                  localparam BASE = \(base);
-                  reg aw_held = 1'b0, w_held = 1'b0;
-                  reg [63:0] aw_line;
-                  reg [LINE-1:0] w_line;
-                  always @(posedge clk) begin
-                    if (m_axi_rvalid && m_axi_rready) m_axi_rvalid <= 1'b0;
-                    if (m_axi_bvalid && m_axi_bready) m_axi_bvalid <= 1'b0;
-                    if (m_axi_arvalid && m_axi_arready) respond(1'b0, (m_axi_araddr - BASE) >> \(shift), {LINE{1'b0}});
-                    if (m_axi_awvalid && m_axi_awready) begin
-                      aw_held = 1'b1;
-                      aw_line = (m_axi_awaddr - BASE) >> \(shift);
-                    end
-                    if (m_axi_wvalid && m_axi_wready) begin
-                      w_held = 1'b1;
-                      w_line = m_axi_wdata;
-                    end
-                    if (aw_held && w_held) begin
-                      respond(1'b1, aw_line, w_line);
-                      aw_held = 1'b0;
-                      w_held = 1'b0;
-                    end
-                    m_axi_arready <= ($unsigned($random(seed)) % 100) >= STALL;
-                    m_axi_awready <= !aw_held && ($unsigned($random(seed)) % 100) >= STALL;
-                    m_axi_wready <= !w_held && ($unsigned($random(seed)) % 100) >= STALL;
-                    if (head != tail && queue_time[head % QUEUE] <= cycle) begin
-                      if (queue_write[head % QUEUE]) begin
-                        if (!m_axi_bvalid || m_axi_bready) begin
-                          m_axi_bvalid <= 1'b1;
-                          head = head + 1;
-                        end
-                      end else if (!m_axi_rvalid || m_axi_rready) begin
-                        m_axi_rvalid <= 1'b1;
-                        m_axi_rdata <= queue_data[head % QUEUE];
-                        m_axi_rlast <= 1'b1;
-                        head = head + 1;
-                      end
-                    end
-                  end
-                """
+            return port.axiProcess(signalPrefix: "m_axi_", baseAddress: base, lineWidth: engine.lineWidth)
         }
     }
 
@@ -284,48 +244,7 @@ public struct LayerEngineTestbench: TestbenchSource {
         case .native:
             return SystemTestbench.registerTasks(addressWidth: r)
         case .axi:
-            return """
-                  reg aw_pending, w_pending, aw_fire, w_fire;
-                  task write_register(input [\(r - 1):0] address, input [31:0] value);
-                    begin
-                      @(negedge clk);
-                      s_axi_awaddr = {address, 2'b00};
-                      s_axi_awvalid = 1'b1;
-                      s_axi_wdata = value;
-                      s_axi_wstrb = 4'hf;
-                      s_axi_wvalid = 1'b1;
-                      s_axi_bready = 1'b1;
-                      aw_pending = 1'b1;
-                      w_pending = 1'b1;
-                      while (aw_pending || w_pending) begin
-                        #1 aw_fire = aw_pending && s_axi_awready;
-                        w_fire = w_pending && s_axi_wready;
-                        @(negedge clk);
-                        if (aw_fire) begin s_axi_awvalid = 1'b0; aw_pending = 1'b0; end
-                        if (w_fire) begin s_axi_wvalid = 1'b0; w_pending = 1'b0; end
-                      end
-                      #1 while (!s_axi_bvalid) begin @(negedge clk); #1; end
-                      @(negedge clk);
-                      s_axi_bready = 1'b0;
-                    end
-                  endtask
-
-                  task read_register(input [\(r - 1):0] address, output [31:0] value);
-                    begin
-                      @(negedge clk);
-                      s_axi_araddr = {address, 2'b00};
-                      s_axi_arvalid = 1'b1;
-                      #1 while (!s_axi_arready) begin @(negedge clk); #1; end
-                      @(negedge clk);
-                      s_axi_arvalid = 1'b0;
-                      s_axi_rready = 1'b1;
-                      #1 while (!s_axi_rvalid) begin @(negedge clk); #1; end
-                      value = s_axi_rdata;
-                      @(negedge clk);
-                      s_axi_rready = 1'b0;
-                    end
-                  endtask
-                """
+            return SystemTestbench.axiRegisterTasks(addressWidth: r)
         }
     }
 }

@@ -64,4 +64,50 @@ struct MemoryPortModel {
               end
             """
     }
+
+    /// The process that serves an AXI4 slave port (`<signalPrefix>araddr`, …; random AR/AW/W
+    /// readiness, one write buffered per channel) whose line 0 is at byte `baseAddress`.
+    func axiProcess(signalPrefix a: String, baseAddress: Int, lineWidth: Int) -> String {
+        let p = prefix
+        return """
+              localparam \(p)BASE = \(baseAddress);
+              reg \(p)aw_held = 1'b0, \(p)w_held = 1'b0;
+              reg [63:0] \(p)aw_line;
+              reg [LINE-1:0] \(p)w_line;
+              always @(posedge clk) begin
+                if (\(a)rvalid && \(a)rready) \(a)rvalid <= 1'b0;
+                if (\(a)bvalid && \(a)bready) \(a)bvalid <= 1'b0;
+                if (\(a)arvalid && \(a)arready) \(p)respond(1'b0, (\(a)araddr - \(p)BASE) >> \(ceilLog2(lineWidth / 8)), {LINE{1'b0}});
+                if (\(a)awvalid && \(a)awready) begin
+                  \(p)aw_held = 1'b1;
+                  \(p)aw_line = (\(a)awaddr - \(p)BASE) >> \(ceilLog2(lineWidth / 8));
+                end
+                if (\(a)wvalid && \(a)wready) begin
+                  \(p)w_held = 1'b1;
+                  \(p)w_line = \(a)wdata;
+                end
+                if (\(p)aw_held && \(p)w_held) begin
+                  \(p)respond(1'b1, \(p)aw_line, \(p)w_line);
+                  \(p)aw_held = 1'b0;
+                  \(p)w_held = 1'b0;
+                end
+                \(a)arready <= ($unsigned($random(\(p)seed)) % 100) >= STALL;
+                \(a)awready <= !\(p)aw_held && ($unsigned($random(\(p)seed)) % 100) >= STALL;
+                \(a)wready <= !\(p)w_held && ($unsigned($random(\(p)seed)) % 100) >= STALL;
+                if (\(p)head != \(p)tail && \(p)queue_time[\(p)head % QUEUE] <= cycle) begin
+                  if (\(p)queue_write[\(p)head % QUEUE]) begin
+                    if (!\(a)bvalid || \(a)bready) begin
+                      \(a)bvalid <= 1'b1;
+                      \(p)head = \(p)head + 1;
+                    end
+                  end else if (!\(a)rvalid || \(a)rready) begin
+                    \(a)rvalid <= 1'b1;
+                    \(a)rdata <= \(p)queue_data[\(p)head % QUEUE];
+                    \(a)rlast <= 1'b1;
+                    \(p)head = \(p)head + 1;
+                  end
+                end
+              end
+            """
+    }
 }

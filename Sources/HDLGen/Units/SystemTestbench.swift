@@ -40,4 +40,51 @@ enum SystemTestbench {
                   endtask
                 """
     }
+
+    /// `write_register` and `read_register` as an AXI4-Lite master on `s_axi_*` (valid
+    /// raised at a falling edge, the handshake at the next rising edge).
+    static func axiRegisterTasks(addressWidth: Int) -> String {
+        return """
+                  reg aw_pending, w_pending, aw_fire, w_fire;
+                  task write_register(input [\(addressWidth - 1):0] address, input [31:0] value);
+                    begin
+                      @(negedge clk);
+                      s_axi_awaddr = {address, 2'b00};
+                      s_axi_awvalid = 1'b1;
+                      s_axi_wdata = value;
+                      s_axi_wstrb = 4'hf;
+                      s_axi_wvalid = 1'b1;
+                      s_axi_bready = 1'b1;
+                      aw_pending = 1'b1;
+                      w_pending = 1'b1;
+                      while (aw_pending || w_pending) begin
+                        #1 aw_fire = aw_pending && s_axi_awready;
+                        w_fire = w_pending && s_axi_wready;
+                        @(negedge clk);
+                        if (aw_fire) begin s_axi_awvalid = 1'b0; aw_pending = 1'b0; end
+                        if (w_fire) begin s_axi_wvalid = 1'b0; w_pending = 1'b0; end
+                      end
+                      #1 while (!s_axi_bvalid) begin @(negedge clk); #1; end
+                      @(negedge clk);
+                      s_axi_bready = 1'b0;
+                    end
+                  endtask
+
+                  task read_register(input [\(addressWidth - 1):0] address, output [31:0] value);
+                    begin
+                      @(negedge clk);
+                      s_axi_araddr = {address, 2'b00};
+                      s_axi_arvalid = 1'b1;
+                      #1 while (!s_axi_arready) begin @(negedge clk); #1; end
+                      @(negedge clk);
+                      s_axi_arvalid = 1'b0;
+                      s_axi_rready = 1'b1;
+                      #1 while (!s_axi_rvalid) begin @(negedge clk); #1; end
+                      value = s_axi_rdata;
+                      @(negedge clk);
+                      s_axi_rready = 1'b0;
+                    end
+                  endtask
+                """
+    }
 }

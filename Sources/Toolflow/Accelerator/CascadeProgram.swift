@@ -140,8 +140,8 @@ public struct CascadeProgram: Sendable {
     /// A testbench that runs the cascade once over `images` and checks every line the golden
     /// model predicts: each image's LPU outputs, its HPU outputs (blank when not forwarded)
     /// and its result. Also returns the decisions.
-    public func testbench(images: [ArraySlice<Float>], timing: LayerEngineTestbench.MemoryTiming = .init())
-        -> (testbench: CascadeTestbench, decisions: [Decision]) {
+    public func testbench(images: [ArraySlice<Float>], timing: LayerEngineTestbench.MemoryTiming = .init(),
+                          interface: LayerEngineTestbench.Interface = .native) -> (testbench: CascadeTestbench, decisions: [Decision]) {
         let blank = EngineMemoryLine.hex(value: 0, lineWidth: top.lineWidth)
         var memory = parameterLines + Array(repeating: blank, count: images.count)
         var expected: [CascadeTestbench.ExpectedLine] = []
@@ -172,7 +172,7 @@ public struct CascadeProgram: Sendable {
                                   image: i, writer: .result))
         }
         let testbench = CascadeTestbench(top: top, memory: memory, registers: registerWrites(images: images.count),
-                                         expected: expected, timing: timing)
+                                         expected: expected, timing: timing, interface: interface)
         return (testbench, decisions)
     }
 }

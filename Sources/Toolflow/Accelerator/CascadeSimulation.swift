@@ -20,9 +20,10 @@ public struct CascadeSimulation: Sendable {
 
     /// Writes the bundle for `images` into `directory` and simulates it.
     public static func run(_ program: CascadeProgram, images: [ArraySlice<Float>], timing: LayerEngineTestbench.MemoryTiming = .init(),
-                           in directory: URL, simulator: Simulator = .icarus) throws -> CascadeSimulation {
-        let (testbench, decisions) = program.testbench(images: images, timing: timing)
-        let bundle = SimulationBundle(circuit: try Circuit(program.top), testbench: testbench,
+                           in directory: URL, simulator: Simulator = .icarus,
+                           interface: LayerEngineTestbench.Interface = .native) throws -> CascadeSimulation {
+        let (testbench, decisions) = program.testbench(images: images, timing: timing, interface: interface)
+        let bundle = SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench,
                                       provenance: ["\(program.hpu.quantised.network.name) on \(images.count) image(s), \(program.top.summary)"])
         try bundle.write(to: directory)
         let result = try simulator.simulate(bundleAt: directory, bundle: bundle)
