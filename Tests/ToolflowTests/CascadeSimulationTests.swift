@@ -135,3 +135,29 @@ import Testing
         #expect(result.log.contains("mismatch: image 0 result"))
     }
 }
+
+/// The cascade top in `yosys synth_xilinx` for both device families: no latches, and the
+/// resource model (`ResourceModel.cascadeTop`) within 15 % for LUT and FF, exact for DSP
+/// and block RAM.
+@Suite struct CascadeSynthesisTests {
+    @Test(.enabled(if: toolAvailable("yosys")), arguments: [DeviceFamily.xc7, .xcup])
+    func topMatchesTheResourceModel(family: DeviceFamily) throws {
+        let images = CascadeSimulationTests.testImages(2, from: try Fixtures.exampleTest.get())
+        let program = try CascadeSimulationTests.exampleProgram(hpuPEs: 4, lpuPEs: 8, maccs: 8, images: images)
+        let report = try Yosys.synthesize(Circuit(program.top), family: family.rawValue)
+        #expect(report.latches == 0)
+        let workload = Workload(try Fixtures.exampleNetwork.get())
+        let model = ResourceModel(family: family).cascadeTop(lpu: Engine(wordlength: 4, pes: 8, maccs: 8, for: workload),
+                                                             hpu: Engine(wordlength: 8, pes: 4, maccs: 8, for: workload),
+                                                             classes: 10, sortedCount: 2)
+        let luts = report.luts + report.cells.filter { $0.key.hasPrefix("SRL") }.values.reduce(0, +)
+            + report.cells.filter { $0.key.hasPrefix("RAM32M") || $0.key.hasPrefix("RAM64M") }.values.reduce(0, +) * 4
+        let bram = Double(report.cells.filter { $0.key.hasPrefix("RAMB36") }.values.reduce(0, +))
+            + Double(report.cells.filter { $0.key.hasPrefix("RAMB18") }.values.reduce(0, +)) / 2
+        let figures = "yosys \(report.dsps) DSP, \(luts) LUT, \(report.flipFlops) FF, \(bram) BRAM36; model \(model)"
+        #expect(report.dsps == model.dsp, "\(figures)")
+        #expect(bram == model.bram36, "\(figures)")
+        #expect(abs(Double(model.lut - luts)) <= 0.15 * Double(luts), "\(figures)")
+        #expect(abs(Double(model.ff - report.flipFlops)) <= 0.15 * Double(report.flipFlops), "\(figures)")
+    }
+}

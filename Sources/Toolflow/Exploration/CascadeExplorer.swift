@@ -94,7 +94,8 @@ extension Explorer {
                                                                             lowWordlength: lowWordlength, lanes: k))
             top.confidenceUnit = UnitDesign(description: "gBvSB(M=\(m), N=\(n)) over \(workload.classes) classes, \(lanes) scores per cycle",
                                             lanes: lanes, resources: model.confidenceUnit(classes: workload.classes, lanes: lanes,
-                                                                                          sortedCount: n == workload.classes ? m : n))
+                                                                                          sortedCount: n == workload.classes ? m : n,
+                                                                                          scoreWordlength: lowWordlength))
             best = top
         }
         guard let best else {

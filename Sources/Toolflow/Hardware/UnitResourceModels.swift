@@ -25,8 +25,18 @@ extension ResourceModel {
     /// ROM is read by every lane and every sorted entry; with three reads or fewer Yosys puts
     /// it in block RAM, otherwise each read is a LUT ROM. The comparator tree and merge grow
     /// with the lanes and as the square of the sorted entries; the sample double buffer goes
-    /// to block RAM once it is deep. Coefficients fitted to calibration/resources.csv.
-    public func confidenceUnit(classes: Int, lanes: Int, sortedCount: Int) -> Resources {
+    /// to block RAM once it is deep. Coefficients fitted to calibration/resources.csv. Narrower
+    /// scores shrink the comparators, the table and the sums about in proportion: LUTs scale by
+    /// (w − ½)/15.5 (within 10 % of Yosys from 2 to 8 bits, 8 and 10 lanes).
+    public func confidenceUnit(classes: Int, lanes: Int, sortedCount: Int, scoreWordlength: Int = 16) -> Resources {
+        var resources = confidenceUnit16(classes: classes, lanes: lanes, sortedCount: sortedCount)
+        if scoreWordlength < 16 {
+            resources.lut = Int((Double(resources.lut) * (Double(scoreWordlength) - 0.5) / 15.5).rounded())
+        }
+        return resources
+    }
+
+    private func confidenceUnit16(classes: Int, lanes: Int, sortedCount: Int) -> Resources {
         let depth = 2 * (1 << max(1, Int.bitWidth - (ceilDivide(classes, lanes) - 1).leadingZeroBitCount))
         let buffer = depth > 64 ? BlockRAM.count(width: 16 * lanes, depth: depth) : 0
         let l = Double(lanes), s = Double(sortedCount)
@@ -86,7 +96,8 @@ extension ResourceModel {
         controller.bram36 = 0
         return layerEngine(lpu) + layerEngine(hpu)
             + truncationUnit(highWordlength: hpu.wordlength, lowWordlength: lpu.wordlength, lanes: k)
-            + confidenceUnit(classes: classes, lanes: min(classes, k), sortedCount: sortedCount) + controller
+            + confidenceUnit(classes: classes, lanes: min(classes, k), sortedCount: sortedCount,
+                             scoreWordlength: lpu.wordlength) + controller
     }
 
     var cascadeLUTsPerArgmaxBit: Double { 1.5 }
