@@ -25,6 +25,7 @@ public struct CascadeRun: Sendable {
         public var images: [[Int32]]
     }
 
+    /// The cascade top's program and the test images its testbench runs.
     public struct CascadeBundle: Sendable {
         public var program: CascadeProgram
         public var images: [ArraySlice<Float>]
