@@ -48,6 +48,10 @@ struct CascadeSimulationCommand {
             print(String(format: "throughput: %.3f images per 1000 cycles (%.0f images/s at %.0f MHz); DSE at f = %.1f%%: %.3f (%+.1f%%)",
                          1000 * measured, measured * hardware.device.clockHz, hardware.device.clockMHz, 100 * f,
                          1000 * dse, 100 * (measured - dse) / dse))
+            // A short run also pays the HPU's last images after the LPU is done.
+            let steady = model.imagesPerCycle(forwarding: f)
+            print(String(format: "steady state (schedule model, no start or drain) at f = %.1f%%: %.3f images per 1000 cycles (%+.1f%% from the DSE)",
+                         100 * f, 1000 * steady, 100 * (steady - dse) / dse))
         }
         print(String(format: "simulated in %.1f s including compilation (%@)", seconds, simulator.rawValue))
         for line in simulation.mismatches { print(line) }
