@@ -10,6 +10,9 @@ import HDLGen
 /// layer's output) followed by the HPU's. Both engines run the descriptors of image 0; the
 /// controller advances them by `imageStride` lines per image.
 public struct CascadeProgram: Sendable {
+    /// The LPU's program, its weight addresses those of the HPU's weights and its bias
+    /// addresses those of its biases after the HPU's parameters (its own weight lines are not
+    /// in the cascade's memory).
     public let lpu: EngineProgram
     public let hpu: EngineProgram
     public let top: CascadeTop
