@@ -141,8 +141,13 @@ public struct CascadeFlow: Sendable {
             progress(String(format: "LPU %2d bits: top-1 %.2f%% with derived weights; ", w, accuracy * 100)
                      + (setting.map { String(format: "CEU M=%d N=%d th=%.4f forwards %.1f%%", $0.m, $0.n, $0.threshold,
                                              $0.forwardedFraction * 100) } ?? "no CEU setting reaches the target"))
-            if let setting, let speedup, speedup > (best?.candidate.estimatedSpeedup ?? -1) {
-                best = (candidate, lpu, setting)
+            // Speed-ups within 0.1 % are a tie, won by the LPU that forwards fewer images.
+            if let setting, let speedup {
+                let current = best?.candidate.estimatedSpeedup ?? -1
+                let tie = abs(speedup - current) <= 1e-3 * current
+                if (speedup > current && !tie) || (tie && setting.forwardedFraction < best!.setting.forwardedFraction) {
+                    best = (candidate, lpu, setting)
+                }
             }
         }
         guard let chosen = best else {
