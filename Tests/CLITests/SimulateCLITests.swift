@@ -44,4 +44,25 @@ struct SimulateCLITests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
+
+    /// `--cascade` with a file that is missing, not a cascade.json, or one without a hardware
+    /// section; and with neither --cascade nor --model.
+    @Test("bad --cascade input exits 2 and names the problem")
+    func badCascadeInput() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let notJSON = folder.appendingPathComponent("broken.json")
+        try "{ not json".write(to: notJSON, atomically: true, encoding: .utf8)
+        let data = CLI.fixtures.appendingPathComponent("shapes_opset13").path
+        for (file, message) in [(folder.appendingPathComponent("missing.json").path, "cannot read"),
+                                (notJSON.path, "is not a cascade.json")] {
+            let bundle = folder.appendingPathComponent("out")
+            let result = try CLI.run(["simulate", "--cascade", file, "--data", data, "--images", "1", "--output", bundle.path])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: bundle.path))
+        }
+        let result = try CLI.run(["simulate", "--data", data])
+        #expect(result.status == 2 && result.stderr.contains("--model is required (or --cascade)"), "\(result.stderr)")
+    }
 }

@@ -115,6 +115,25 @@ import Testing
         #expect(s.decisions.contains { $0.result.forwarded } && s.samples == images.count)
     }
 
+    /// An LPU whose weights are not the HPU's through the truncation unit cannot share them.
+    @Test func anLPUWithOtherWeightsIsRefused() throws {
+        let network = try Fixtures.exampleNetwork.get()
+        let high = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-8.json").path)
+        let low = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-4.json").path)
+        let hpu = try QuantisedNetwork(network: network, quantisation: high)
+        // Quantised from the floats, not derived from the HPU's words.
+        let lpu = try QuantisedNetwork(network: network, quantisation: WordlengthSelection.lowPrecisionFormats(low, under: high))
+        let confidence = CascadeResult.ConfidenceUnit(m: 1, n: 2, threshold: 0.5, thresholdWord: 512, thresholdFractionBits: 10,
+                                                      scoreFormat: lpu.outputFormats.last!)
+        do {
+            _ = try CascadeProgram(highPrecision: hpu, lowPrecision: lpu, rounding: .halfUp, hpuPEs: 4, lpuPEs: 8, maccs: 8,
+                                   confidence: confidence)
+            Issue.record("an LPU with its own weights was accepted")
+        } catch {
+            #expect("\(error)".contains("not the HPU's through the truncation unit"), "\(error)")
+        }
+    }
+
     /// The testbench catches a wrong result: the golden model's word for image 0 flipped.
     @Test func aWrongResultIsReported() throws {
         let images = Self.testImages(2, from: try Fixtures.exampleTest.get())
