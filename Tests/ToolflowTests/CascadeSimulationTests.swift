@@ -15,10 +15,18 @@ import Testing
         let network = try Fixtures.exampleNetwork.get()
         let high = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-8.json").path)
         let low = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-4.json").path)
-        let hpu = try QuantisedNetwork(network: network, quantisation: high)
-        let lpu = try hpu.derivingLowPrecision(WordlengthSelection.lowPrecisionFormats(low, under: high), rounding: rounding)
+        return try program(high: QuantisedNetwork(network: network, quantisation: high), low: low, hpuPEs: hpuPEs, lpuPEs: lpuPEs,
+                           maccs: maccs, images: images, forwarding: forwarding, rounding: rounding, queueDepth: queueDepth)
+    }
+
+    /// The cascade of `high` and an LPU at `low`'s wordlength derived from it, gBvSB(m, n) with
+    /// the lowest threshold that forwards at least `forwarding` of `images`.
+    static func program(high hpu: QuantisedNetwork, low: Quantisation, hpuPEs: Int, lpuPEs: Int, maccs: Int,
+                        images: [ArraySlice<Float>], forwarding: Double, rounding: Rounding = .halfUp, queueDepth: Int = 16,
+                        m: Int = 1, n: Int = 2) throws -> CascadeProgram {
+        let lpu = try hpu.derivingLowPrecision(WordlengthSelection.lowPrecisionFormats(low, under: hpu.quantisation), rounding: rounding)
         func program(threshold: Int) throws -> CascadeProgram {
-            let confidence = CascadeResult.ConfidenceUnit(m: 1, n: 2, threshold: Double(threshold) / 1024, thresholdWord: threshold,
+            let confidence = CascadeResult.ConfidenceUnit(m: m, n: n, threshold: Double(threshold) / 1024, thresholdWord: threshold,
                                                           thresholdFractionBits: 10, scoreFormat: lpu.outputFormats.last!)
             return try CascadeProgram(highPrecision: hpu, lowPrecision: lpu, rounding: rounding, hpuPEs: hpuPEs, lpuPEs: lpuPEs,
                                       maccs: maccs, confidence: confidence, queueDepth: queueDepth)
@@ -113,6 +121,32 @@ import Testing
         #expect(s.failed == 0, "\(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(2000))")
         #expect(s.passed == program.testbench(images: images).testbench.expected.count)
         #expect(s.decisions.contains { $0.result.forwarded } && s.samples == images.count)
+    }
+
+    /// Random networks (2 to 10 classes, convolutions with stride, dilation, padding and
+    /// pooling) as cascades across wordlength pairs, tile shapes (score lines that fill no
+    /// line, several lines per sample) and CEU settings: bit-exact, in the modelled cycles.
+    @Test(arguments: [(2, 5, 2, 1, 2), (3, 6, 4, 2, 4), (4, 8, 8, 2, 8), (3, 7, 1, 4, 4), (5, 9, 3, 3, 3)])
+    func randomCascadesAreBitExact(low: Int, high: Int, lpuPEs: Int, hpuPEs: Int, maccs: Int) throws {
+        for seed in 0..<2 {
+            let (network, _) = randomNetwork(seed: UInt64(low * 1000 + high * 100 + maccs * 10 + seed))
+            var random = SeededGenerator(seed: UInt64(seed + 7))
+            let size = network.inputShape.reduce(1, *)
+            let data = Dataset(imageShape: network.inputShape, inputs: (0..<(6 * size)).map { _ in Float.random(in: -1...1, using: &random) })
+            let images = Self.testImages(6, from: data)
+            let classes = network.outputSize
+            let highQuantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: high)
+            let lowQuantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: low)
+            // gBvSB(1, 2) and gBvSB(1, C) (the runner-up sum as the total minus the best).
+            let (m, n) = seed == 0 ? (1, 2) : (1, classes)
+            let program = try Self.program(high: QuantisedNetwork(network: network, quantisation: highQuantisation), low: lowQuantisation,
+                                           hpuPEs: hpuPEs, lpuPEs: lpuPEs, maccs: maccs, images: images, forwarding: 0.5, m: m, n: n)
+            let s = try simulate(program, images: images)
+            #expect(s.failed == 0, "\(network.name): \(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(1500))")
+            #expect(s.passed == program.testbench(images: images).testbench.expected.count)
+            #expect(s.cycles == CascadeCycleModel(program: program).cycles(forwarded: s.decisions.map(\.result.forwarded)))
+            #expect(s.decisions.contains { $0.result.forwarded })
+        }
     }
 
     /// An LPU whose weights are not the HPU's through the truncation unit cannot share them.
