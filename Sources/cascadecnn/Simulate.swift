@@ -154,9 +154,6 @@ struct GenerateEngine: ParsableCommand {
         abstract: "The layer engine sized for a network, with a testbench running it on images.")
 
     @OptionGroup var engine: EngineOptions
-    @Option(help: ArgumentHelp("A cascade.json from `cascadecnn flow`: run the whole cascade (both engines, the truncation unit, the CEU, the forward queue) on --images images of --data.",
-                               valueName: "cascade.json"))
-    var cascade: String?
     @Option(help: "zc706, zcu102, or a device JSON file: the part and clock of the Vivado project.") var device = "zc706"
     @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).") var output: String
 

@@ -91,9 +91,8 @@ extension ResourceModel {
         let k = hpu.maccs, line = max(lpu.lineWidth, hpu.lineWidth)
         let classBits = Double(Int.bitWidth - (ceilDivide(classes, k) * k).leadingZeroBitCount)
         let argmax = Double(k) * (Double(hpu.wordlength) + classBits) * cascadeLUTsPerArgmaxBit
-        var controller = Resources(lut: Int((argmax + Double(3 * line) + cascadeControlLUTs).rounded()),
+        let controller = Resources(lut: Int((argmax + Double(3 * line) + cascadeControlLUTs).rounded()),
                                    ff: 2 * line + Int(cascadeControlFFs))
-        controller.bram36 = 0
         return layerEngine(lpu) + layerEngine(hpu)
             + truncationUnit(highWordlength: hpu.wordlength, lowWordlength: lpu.wordlength, lanes: k)
             + confidenceUnit(classes: classes, lanes: min(classes, k), sortedCount: sortedCount,
