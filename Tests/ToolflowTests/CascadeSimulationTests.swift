@@ -66,17 +66,17 @@ import Testing
 
     }
 
-    /// The DSE's cascade for ZC706 (LPU 4 bits, HPU 8 bits) on 24 test images under
+    /// The DSE's cascade for each device (LPU 4 bits, HPU 8 bits) on 24 test images under
     /// Verilator: bit-exact, confident and forwarded images both, the run in exactly the
     /// schedule model's cycles, and the measured throughput within 10 % of the DSE's
     /// prediction for the measured forwarded fraction.
-    @Test(.enabled(if: toolAvailable("verilator")))
-    func dseCascadeMeetsItsPredictedThroughput() throws {
+    @Test(.enabled(if: toolAvailable("verilator")), arguments: [Device.zc706, .zcu102])
+    func dseCascadeMeetsItsPredictedThroughput(device: Device) throws {
         let network = try Fixtures.exampleNetwork.get()
         let images = Self.testImages(24, from: try Fixtures.exampleTest.get())
         let workload = Workload(network)
-        let architecture = try Explorer(device: .zc706).bestCascade(lowWordlength: 4, highWordlength: 8, forwardedFraction: 0.25,
-                                                                     workload: workload, budget: Device.zc706.budget(fraction: 0.8))
+        let architecture = try Explorer(device: device).bestCascade(lowWordlength: 4, highWordlength: 8, forwardedFraction: 0.25,
+                                                                     workload: workload, budget: device.budget(fraction: 0.8))
         let (lpu, hpu) = (architecture.lpu.engine, architecture.hpu.engine)
         #expect(lpu.maccs == hpu.maccs)
         let program = try Self.exampleProgram(hpuPEs: hpu.pes, lpuPEs: lpu.pes, maccs: lpu.maccs, images: images, forwarding: 0.25)
@@ -89,7 +89,7 @@ import Testing
         #expect(s.cycles == CascadeCycleModel(program: program).cycles(forwarded: s.decisions.map(\.result.forwarded)))
 
         let f = Double(forwarded) / Double(images.count)
-        let predicted = min(architecture.lpu.throughput, architecture.hpu.throughput / f) / Device.zc706.clockHz
+        let predicted = min(architecture.lpu.throughput, architecture.hpu.throughput / f) / device.clockHz
         let measured = try #require(s.imagesPerCycle)
         #expect(abs(measured - predicted) / predicted <= 0.10, "measured \(measured * 1000), DSE \(predicted * 1000) images per 1000 cycles")
     }

@@ -26,6 +26,14 @@ public struct AXI4MemoryMaster: Module {
     /// Bits of an AXI byte address.
     public let axiAddressWidth: Int
 
+    /// The master for an engine's port of `lineWidth`-bit lines (a power of two from 32) at
+    /// `addressWidth`-bit line addresses: byte addresses of at least 32 bits.
+    public init(lineWidth: Int, lineAddressWidth addressWidth: Int) {
+        // Engines have lines of 32 … 4096 bits and addresses of 8 … 32 bits, which the master takes.
+        try! self.init(dataWidth: lineWidth, addressWidth: addressWidth,
+                       axiAddressWidth: max(32, addressWidth + ceilLog2(lineWidth / 8)))
+    }
+
     public init(dataWidth: Int, addressWidth: Int, axiAddressWidth: Int = 32) throws {
         let unit = "AXI4 memory master"
         try UnitParameterError.checkPowerOfTwo(unit, "dataWidth", dataWidth, in: 32...1024)

@@ -11,11 +11,7 @@ public struct CascadeAXI: Module {
     public var name: String { "\(top.name)_axi" }
     public var summary: String { "\(top.summary), two AXI4 masters and an AXI4-Lite slave" }
 
-    public var memoryMaster: AXI4MemoryMaster {
-        // The engines' line width is a power of two from 32 bits, their addresses 8 to 32 bits.
-        try! AXI4MemoryMaster(dataWidth: top.lineWidth, addressWidth: top.addressWidth,
-                              axiAddressWidth: max(32, top.addressWidth + ceilLog2(top.lineWidth / 8)))
-    }
+    public var memoryMaster: AXI4MemoryMaster { AXI4MemoryMaster(lineWidth: top.lineWidth, lineAddressWidth: top.addressWidth) }
     public var registerSlave: AXI4LiteRegisters { try! AXI4LiteRegisters(addressWidth: top.registerAddressWidth) }
 
     public func build(_ m: ModuleBuilder) throws {

@@ -54,19 +54,10 @@ public struct CascadeTestbench: TestbenchSource {
     public var summary: String { "one run, \(expected.count) lines checked" }
 
     public func files() -> [SourceFile] {
-        func hex(_ value: Int, digits: Int) -> String {
-            let text = String(UInt64(truncatingIfNeeded: value), radix: 16)
-            return String(repeating: "0", count: max(0, digits - text.count)) + text
-        }
-        let programText = program.map { hex($0.address, digits: 8) + hex($0.value & 0xffff_ffff, digits: 8) + "\n" }.joined()
-        return [SourceFile(name: "\(name).v", contents: verilog),
-                SourceFile(name: "memory.hex", contents: memory.map { $0 + "\n" }.joined()),
-                SourceFile(name: "program.hex", contents: programText),
-                SourceFile(name: "expected_address.hex", contents: expected.map { hex($0.address, digits: 8) + "\n" }.joined()),
-                SourceFile(name: "expected_data.hex", contents: expected.map { $0.hex + "\n" }.joined()),
-                SourceFile(name: "expected_tag.hex", contents: expected.map {
-                    hex($0.image << 12 | $0.writer.rawValue << 8 | $0.layer, digits: 8) + "\n"
-                }.joined())]
+        [SourceFile(name: "\(name).v", contents: verilog)]
+            + SystemTestbench.dataFiles(memory: memory,
+                                        commands: program.map { UInt64($0.address) << 32 | UInt64(UInt32(truncatingIfNeeded: $0.value)) },
+                                        expected: expected.map { ($0.address, $0.hex, $0.image << 12 | $0.writer.rawValue << 8 | $0.layer) })
     }
 
     var verilog: String {
@@ -90,31 +81,11 @@ public struct CascadeTestbench: TestbenchSource {
             // engines, a host that runs the cascade once, and a check of \(expected.count) lines.
             `timescale 1ns/1ps
             module \(name);
-              localparam LINE = \(top.lineWidth);
-              localparam DEPTH = \(max(1, memory.count));
-              localparam PROGRAM = \(max(1, program.count));
-              localparam WRITES = \(program.count);
-              localparam EXPECTED = \(max(1, expected.count));
-              localparam CHECKS = \(expected.count);
-              localparam LATENCY = \(max(1, timing.latency));
-              localparam JITTER = \(max(0, timing.jitter));
-              localparam STALL = \(max(0, min(99, timing.stallPercent)));
-              localparam TIMEOUT = \(timeoutCycles);
-              localparam QUEUE = 1024;
-
-              reg clk = 1'b0;
-              reg rst = 1'b1;
-              always #5 clk = ~clk;
+            \(SystemTestbench.parameters(lineWidth: top.lineWidth, memoryLines: memory.count, commands: program.count,
+                                         expected: expected.count, timing: timing, timeoutCycles: timeoutCycles))
 
             \(SystemTestbench.instance(of: dut, doneSignal: done))
-              reg [LINE-1:0] memory [0:DEPTH-1];
-              reg [63:0] commands [0:PROGRAM-1];
-              reg [31:0] expected_address [0:EXPECTED-1];
-              reg [LINE-1:0] expected_data [0:EXPECTED-1];
-              reg [31:0] expected_tag [0:EXPECTED-1];
-              reg [63:0] cycle = 64'd0;
-              integer out_of_range = 0;
-              always @(posedge clk) cycle <= cycle + 64'd1;
+            \(SystemTestbench.storage)
 
             \(ports.map(\.declarations).joined(separator: "\n\n"))
 
@@ -127,28 +98,10 @@ public struct CascadeTestbench: TestbenchSource {
               reg [8*6-1:0] writer;
 
               initial begin
-                if ($test$plusargs("vcd")) begin
-                  $dumpfile("\(name).vcd");
-                  $dumpvars(0, \(name));
-                end
-                $readmemh("memory.hex", memory);
-                if (WRITES > 0) $readmemh("program.hex", commands);
-                if (CHECKS > 0) begin
-                  $readmemh("expected_address.hex", expected_address);
-                  $readmemh("expected_data.hex", expected_data);
-                  $readmemh("expected_tag.hex", expected_tag);
-                end
-                passed = 0;
-                failed = 0;
-                repeat (4) @(posedge clk);
-                @(negedge clk) rst = 1'b0;
-                for (i = 0; i < WRITES; i = i + 1) write_register(commands[i][32 + \(r - 1):32], commands[i][31:0]);
+            \(SystemTestbench.start(name: name))
+                for (i = 0; i < COMMANDS; i = i + 1) write_register(commands[i][32 + \(r - 1):32], commands[i][31:0]);
                 write_register(\(CascadeRegister.control), 32'd1);
-                waited = 0;
-                while (!engine_done && waited < TIMEOUT) begin
-                  @(posedge clk);
-                  waited = waited + 1;
-                end
+            \(SystemTestbench.awaitDone(indent: 4))
                 if (!engine_done) begin
                   $display("cascade: no done after %0d cycles", TIMEOUT);
                   failed = failed + 1;
@@ -159,23 +112,13 @@ public struct CascadeTestbench: TestbenchSource {
                 read_register(\(CascadeRegister.cyclesHigh), high);
                 read_register(\(CascadeRegister.hpuCycles), hpu_cycles);
                 $display("cascade: %0d images, %0d forwarded, %0d cycles, %0d HPU cycles", samples, forwarded, {high, low}, hpu_cycles);
-                repeat (2) @(posedge clk);
-                for (i = 0; i < CHECKS; i = i + 1) begin
-                  if (memory[expected_address[i]] === expected_data[i]) passed = passed + 1;
-                  else begin
-                    failed = failed + 1;
-                    writer = expected_tag[i][11:8] == 0 ? "LPU" : expected_tag[i][11:8] == 1 ? "HPU" : "result";
-                    if (failed <= 20)
-                      $display("mismatch: image %0d %0s layer %0d line %0d: expected %h, got %h", expected_tag[i][31:12], writer,
-                               expected_tag[i][7:0], expected_address[i], expected_data[i], memory[expected_address[i]]);
-                  end
-                end
-                failed = failed + out_of_range;
-                $display("%0d passed, %0d failed", passed, failed);
-                $finish;
-              end
-            endmodule
-
+            \(SystemTestbench.finish(mismatch: """
+                begin
+                          writer = expected_tag[i][11:8] == 0 ? "LPU" : expected_tag[i][11:8] == 1 ? "HPU" : "result";
+                          $display("mismatch: image %0d %0s layer %0d line %0d: expected %h, got %h", expected_tag[i][31:12],
+                                   writer, expected_tag[i][7:0], expected_address[i], expected_data[i], memory[expected_address[i]]);
+                        end
+                """))
             """
     }
 }

@@ -10,11 +10,7 @@ public struct LayerEngineAXI: Module {
     public var name: String { "\(engine.name)_axi" }
     public var summary: String { "\(engine.summary), AXI4 master and AXI4-Lite slave" }
 
-    public var memoryMaster: AXI4MemoryMaster {
-        // The engine's line width is a power of two from 32 bits, its addresses 8 to 32 bits.
-        try! AXI4MemoryMaster(dataWidth: engine.lineWidth, addressWidth: engine.addressWidth,
-                              axiAddressWidth: max(32, engine.addressWidth + ceilLog2(engine.lineWidth / 8)))
-    }
+    public var memoryMaster: AXI4MemoryMaster { AXI4MemoryMaster(lineWidth: engine.lineWidth, lineAddressWidth: engine.addressWidth) }
     public var registerSlave: AXI4LiteRegisters { try! AXI4LiteRegisters(addressWidth: engine.registerAddressWidth) }
 
     public func build(_ m: ModuleBuilder) throws {

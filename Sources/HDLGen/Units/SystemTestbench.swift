@@ -16,6 +16,109 @@ enum SystemTestbench {
         return lines.map { "  " + $0 }.joined(separator: "\n")
     }
 
+    /// The data files: the memory image, the host's 64-bit commands and, per expected line,
+    /// its address, its data and a 32-bit tag saying what wrote it.
+    static func dataFiles(memory: [String], commands: [UInt64],
+                          expected: [(address: Int, hex: String, tag: Int)]) -> [SourceFile] {
+        [SourceFile(name: "memory.hex", contents: memory.map { $0 + "\n" }.joined()),
+         SourceFile(name: "program.hex", contents: commands.map { hex($0, digits: 16) + "\n" }.joined()),
+         SourceFile(name: "expected_address.hex", contents: expected.map { hex(UInt64($0.address), digits: 8) + "\n" }.joined()),
+         SourceFile(name: "expected_data.hex", contents: expected.map { $0.hex + "\n" }.joined()),
+         SourceFile(name: "expected_tag.hex", contents: expected.map { hex(UInt64($0.tag), digits: 8) + "\n" }.joined())]
+    }
+
+    static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+
+    /// The parameters (line width, sizes of the data files, memory timing, time-out) and the
+    /// clock and reset.
+    static func parameters(lineWidth: Int, memoryLines: Int, commands: Int, expected: Int,
+                           timing: LayerEngineTestbench.MemoryTiming, timeoutCycles: Int) -> String {
+        """
+          localparam LINE = \(lineWidth);
+          localparam DEPTH = \(max(1, memoryLines));
+          localparam COMMANDS = \(commands);
+          localparam PROGRAM = \(max(1, commands));
+          localparam EXPECTED = \(max(1, expected));
+          localparam CHECKS = \(expected);
+          localparam LATENCY = \(max(1, timing.latency));
+          localparam JITTER = \(max(0, timing.jitter));
+          localparam STALL = \(max(0, min(99, timing.stallPercent)));
+          localparam TIMEOUT = \(timeoutCycles);
+          localparam QUEUE = 1024;
+
+          reg clk = 1'b0;
+          reg rst = 1'b1;
+          always #5 clk = ~clk;
+        """
+    }
+
+    /// The memory, the commands, the expected lines, and the cycle counter the memory models use.
+    static let storage = """
+          reg [LINE-1:0] memory [0:DEPTH-1];
+          reg [63:0] commands [0:PROGRAM-1];
+          reg [31:0] expected_address [0:EXPECTED-1];
+          reg [LINE-1:0] expected_data [0:EXPECTED-1];
+          reg [31:0] expected_tag [0:EXPECTED-1];
+
+          reg [63:0] cycle = 64'd0;
+          integer out_of_range = 0;
+          always @(posedge clk) cycle <= cycle + 64'd1;
+        """
+
+    /// The start of the `initial` block: waves on `+vcd`, the data files, the counters
+    /// `passed` and `failed`, and the reset released.
+    static func start(name: String) -> String {
+        """
+            if ($test$plusargs("vcd")) begin
+              $dumpfile("\(name).vcd");
+              $dumpvars(0, \(name));
+            end
+            $readmemh("memory.hex", memory);
+            if (COMMANDS > 0) $readmemh("program.hex", commands);
+            if (CHECKS > 0) begin
+              $readmemh("expected_address.hex", expected_address);
+              $readmemh("expected_data.hex", expected_data);
+              $readmemh("expected_tag.hex", expected_tag);
+            end
+            passed = 0;
+            failed = 0;
+            repeat (4) @(posedge clk);
+            @(negedge clk) rst = 1'b0;
+        """
+    }
+
+    /// Waits up to `TIMEOUT` cycles for `engine_done` (counted in `waited`), at `indent` spaces.
+    static func awaitDone(indent: Int) -> String {
+        let pad = String(repeating: " ", count: indent)
+        return ["waited = 0;", "while (!engine_done && waited < TIMEOUT) begin", "  @(posedge clk);",
+                "  waited = waited + 1;", "end"].map { pad + $0 }.joined(separator: "\n")
+    }
+
+    /// The end of the `initial` block: every expected line compared with the memory (the
+    /// first 20 mismatches shown by `mismatch`, a `$display` of line `i`), requests beyond
+    /// the memory counted as failures, and `N passed, N failed`.
+    static func finish(mismatch: String) -> String {
+        """
+            repeat (2) @(posedge clk);
+            for (i = 0; i < CHECKS; i = i + 1) begin
+              if (memory[expected_address[i]] === expected_data[i]) passed = passed + 1;
+              else begin
+                failed = failed + 1;
+                if (failed <= 20) \(mismatch)
+              end
+            end
+            failed = failed + out_of_range;
+            $display("%0d passed, %0d failed", passed, failed);
+            $finish;
+          end
+        endmodule
+
+        """
+    }
+
     /// `write_register` and `read_register` on a native register port (`reg_write`,
     /// `reg_address`, `reg_write_data`, `reg_read_data`), for the testbench's host.
     static func registerTasks(addressWidth: Int) -> String {

@@ -31,13 +31,17 @@ public struct CascadeProgram: Sendable {
                 hpuPEs: Int, lpuPEs: Int, maccs: Int, confidence: CascadeResult.ConfidenceUnit,
                 queueDepth: Int = 16) throws(ToolflowError) {
         let name = highPrecision.network.name
-        // Both engines on the wider memory line, the weights laid out for both tile heights.
-        let natural = try EngineProgram(quantised: highPrecision, pes: hpuPEs, maccs: maccs)
-        let narrow = try EngineProgram(quantised: lowPrecision, pes: lpuPEs, maccs: maccs)
-        let lineWidth = max(natural.engine.lineWidth, narrow.engine.lineWidth)
+        // The weights laid out for both tile heights; both engines on the wider memory line.
         let channels = max(hpuPEs, lpuPEs)
-        hpu = try EngineProgram(quantised: highPrecision, pes: hpuPEs, maccs: maccs, lineWidth: lineWidth, channelMultiple: channels)
-        var lpu = try EngineProgram(quantised: lowPrecision, pes: lpuPEs, maccs: maccs, lineWidth: lineWidth, channelMultiple: channels)
+        var hpu = try EngineProgram(quantised: highPrecision, pes: hpuPEs, maccs: maccs, channelMultiple: channels)
+        var lpu = try EngineProgram(quantised: lowPrecision, pes: lpuPEs, maccs: maccs, channelMultiple: channels)
+        if lpu.engine.lineWidth < hpu.engine.lineWidth {
+            lpu = try EngineProgram(quantised: lowPrecision, pes: lpuPEs, maccs: maccs, lineWidth: hpu.engine.lineWidth,
+                                    channelMultiple: channels)
+        } else if hpu.engine.lineWidth < lpu.engine.lineWidth {
+            hpu = try EngineProgram(quantised: highPrecision, pes: hpuPEs, maccs: maccs, lineWidth: lpu.engine.lineWidth,
+                                    channelMultiple: channels)
+        }
 
         var shifts: [Int] = []
         for (layer, lowLayer) in zip(hpu.layers, lpu.layers) {
@@ -56,6 +60,7 @@ public struct CascadeProgram: Sendable {
             shifts.append(min(shift, highPrecision.quantisation.wordlength))
         }
         weightShifts = shifts
+        self.hpu = hpu
         lpu.weightAddresses = hpu.weightAddresses
         lpu.biasAddresses = Array(lpu.biasLines.reduce(into: [hpu.parameterLines.count]) { $0.append($0.last! + $1.count) }.dropLast())
         parameterLines = hpu.parameterLines + lpu.biasLines.flatMap { $0 }
@@ -107,7 +112,7 @@ public struct CascadeProgram: Sendable {
         }
         let hpuOutputs = hpu.expectedOutputLines(inputWords: hpu.inputWords(image))
         let hpuScores = hpu.outputWords(layer: last, lines: hpuOutputs[last])!
-        let predicted = hpuScores.indices.max { hpuScores[$0] < hpuScores[$1] || (hpuScores[$0] == hpuScores[$1] && $0 > $1) }!
+        let predicted = ClassificationAccuracy.predictions(hpuScores, classes: hpuScores.count)[0]
         return Decision(lpuOutputs: lpuOutputs, hpuOutputs: hpuOutputs, ceu: ceu,
                         result: CascadeResultWord(predicted: predicted, forwarded: true))
     }
@@ -186,13 +191,6 @@ extension CascadeProgram {
     /// constraints and README (`vivado/`), and a FuseSoC core file.
     public func ipFiles(device: Device, testbench: CascadeTestbench, folder: String) throws -> [(path: String, contents: String)] {
         let wrapper = CascadeAXI(top: top)
-        let modules = VerilogEmitter.files(for: try Circuit(wrapper))
-        let rtl = modules.map { "\(folder)/rtl/\($0.name)" }
-        let data = testbench.files().map(\.name).filter { $0.hasSuffix(".hex") }.map { "\(folder)/tb/\($0)" }
-        let core = FuseSoCCore(name: "cascadecnn:cascade:\(top.name):1.0.0",
-                               description: "\"\(top.summary), for \(hpu.quantised.network.name)\"", top: wrapper.name,
-                               rtlFiles: rtl, testbench: testbench.name, testbenchFile: "\(folder)/tb/\(testbench.name).v",
-                               testbenchData: data, device: device)
         let usage = """
             In a block design: add the files of `\(folder)/rtl/` to the project, drag `\(wrapper.name)`
             into the diagram as a module reference, and connect
@@ -214,8 +212,8 @@ extension CascadeProgram {
             image i's class (bits 15..0) and whether the HPU decided it (bit 16); registers 8 to
             12 count images, forwarded images and cycles (`CascadeRegister`).
             """
-        return zip(rtl, modules).map { ($0, $1.contents) }
-            + VivadoProject(top: wrapper.name, rtlFiles: rtl, device: device, blockDesign: usage).files
-            + [("\(top.name).core", core.contents)]
+        return try IPBlock(wrapper: wrapper, library: "cascade", coreName: top.name,
+                           description: "\(top.summary), for \(hpu.quantised.network.name)", testbench: testbench, folder: folder,
+                           device: device, blockDesign: usage).files
     }
 }

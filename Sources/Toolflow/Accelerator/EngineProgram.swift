@@ -262,13 +262,6 @@ extension EngineProgram {
     /// Vivado project script and constraints (`vivado/`), and a FuseSoC core file.
     public func ipFiles(device: Device, testbench: LayerEngineTestbench) throws -> [(path: String, contents: String)] {
         let wrapper = LayerEngineAXI(engine: engine)
-        let modules = VerilogEmitter.files(for: try Circuit(wrapper))
-        let rtl = modules.map { "rtl/\($0.name)" }
-        let data = testbench.files().map(\.name).filter { $0.hasSuffix(".hex") }.map { "tb/\($0)" }
-        let core = FuseSoCCore(name: "cascadecnn:engine:\(engine.name):1.0.0",
-                               description: "\"\(engine.summary), for \(quantised.network.name)\"", top: wrapper.name,
-                               rtlFiles: rtl, testbench: testbench.name, testbenchFile: "tb/\(testbench.name).v",
-                               testbenchData: data, device: device)
         let usage = """
             In a block design: add the files of `rtl/` to the project, drag `\(wrapper.name)` into the
             diagram as a module reference, connect `s_axi_*` to an AXI4-Lite master port of the
@@ -280,8 +273,8 @@ extension EngineProgram {
             `base_address` (register 5) to the physical address of the image, and starts the
             engine (register 0); see `EngineRegister` for the map.
             """
-        return zip(rtl, modules).map { ($0, $1.contents) }
-            + VivadoProject(top: wrapper.name, rtlFiles: rtl, device: device, blockDesign: usage).files
-            + [("\(engine.name).core", core.contents)]
+        return try IPBlock(wrapper: wrapper, library: "engine", coreName: engine.name,
+                           description: "\(engine.summary), for \(quantised.network.name)", testbench: testbench, folder: "",
+                           device: device, blockDesign: usage).files
     }
 }
