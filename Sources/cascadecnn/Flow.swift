@@ -68,7 +68,7 @@ struct Flow: ParsableCommand {
         let start = Date()
         let flow = CascadeFlow(try flowConfiguration())
         let run = try flow.run { message in
-            FileHandle.standardError.write(Data(String(format: "[%5.1fs] %@\n", Date().timeIntervalSince(start), message).utf8))
+            FileHandle.standardError.write(Data(TerminalText.escaped(String(format: "[%5.1fs] %@\n", Date().timeIntervalSince(start), message)).utf8))
         }
         try run.write(to: URL(fileURLWithPath: output))
         let r = run.result

@@ -29,6 +29,9 @@ struct BundleOptions: ParsableArguments {
     @Option(help: "Seed of the random stimulus; the same seed gives the same files.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Generate even when the estimated memory or testbench data exceed the limits (4 GiB, 1 GiB).")
+    var noSizeLimit = false
+
     func validate() throws {
         guard (1...1_000_000).contains(vectors) else {
             throw ValidationError("--vectors \(vectors) is outside 1...1000000")
@@ -38,14 +41,21 @@ struct BundleOptions: ParsableArguments {
     /// Writes `bundle` and says what was written.
     func write(_ bundle: SimulationBundle, summary: String, details: [String]) throws {
         try bundle.write(to: URL(fileURLWithPath: output))
-        print(([summary,
-                "  RTL:        " + bundle.circuit.modules.map { "rtl/\($0.name).v" }.joined(separator: ", "),
-                "  testbench:  tb/\(bundle.testbench.name).v, \(bundle.testbench.summary)"]
-               + details.map { "  " + $0 }
-               + ["Simulate with `make -C \(output) sim`, lint with `make -C \(output) lint`."]).joined(separator: "\n"))
+        let rtl = bundle.circuit.modules.map { "rtl/\($0.name).v" }.joined(separator: ", ")
+        var lines: [String] = [summary, "  RTL:        \(rtl)",
+                               "  testbench:  tb/\(bundle.testbench.name).v, \(bundle.testbench.summary)"]
+        lines += details.map { "  " + $0 }
+        lines.append("Simulate with `make -C \(output) sim`, lint with `make -C \(output) lint`.")
+        print(lines.joined(separator: "\n"))
     }
 
     var provenance: String { "--vectors \(vectors) --seed \(seed)" }
+
+    /// Refuses, before anything is built, a request whose estimated cost is above the limits.
+    func checkSize(_ estimate: GenerationEstimate, unit: String) throws {
+        guard !noSizeLimit else { return }
+        try estimate.check("\(unit) with --vectors \(vectors)")
+    }
 }
 
 /// The accumulation window option of the MACC, PE and MM unit.
@@ -54,6 +64,7 @@ struct WindowOptions: ParsableArguments {
     var maxWindow: Int = 4096
 
     func write(_ unit: some DotProductUnit, command: String, options: BundleOptions) throws {
+        try options.checkSize(unit.generationEstimate(cycles: options.vectors), unit: "\(unit.summary), --max-window \(maxWindow),")
         let bundle = try unit.simulationBundle(
             beats: unit.stimulus(cycles: options.vectors, seed: options.seed),
             provenance: ["cascadecnn generate \(command) --max-window \(maxWindow) \(options.provenance)"])
@@ -124,6 +135,7 @@ struct GenerateTruncationUnit: ParsableCommand {
     func run() throws {
         let unit = try WeightTruncationUnit(highWordlength: highWordlength, lowWordlength: lowWordlength,
                                             lanes: lanes, rounding: rounding)
+        try bundle.checkSize(unit.generationEstimate(cycles: bundle.vectors), unit: unit.summary)
         let command = "truncation-unit --high-wordlength \(highWordlength) --low-wordlength \(lowWordlength) "
             + "--lanes \(lanes) --rounding \(rounding.rawValue)"
         let result = try unit.simulationBundle(beats: unit.stimulus(cycles: bundle.vectors, seed: bundle.seed),
@@ -144,7 +156,7 @@ struct FormatArgument: ExpressibleByArgument {
         format = FixedPointFormat(wordlength: w, fractionBits: f)
     }
 
-    static var defaultValueDescription: String { "Q16.8" }
+    var defaultValueDescription: String { "Q\(format.wordlength).\(format.fractionBits)" }
 }
 
 struct GenerateConfidenceUnit: ParsableCommand {
@@ -174,6 +186,7 @@ struct GenerateConfidenceUnit: ParsableCommand {
 
     func run() throws {
         let unit = try ConfidenceEvaluationUnit(classes: classes, lanes: lanes, m: m, n: n, scoreFormat: scoreFormat.format)
+        try bundle.checkSize(unit.generationEstimate(samples: bundle.vectors), unit: unit.summary)
         let samples = ConfidenceStimulus.samples(classes: classes, format: scoreFormat.format, count: bundle.vectors,
                                                  seed: bundle.seed)
         let command = "ceu --classes \(classes) --lanes \(lanes) --m \(m) --n \(n) --score-format "

@@ -33,7 +33,7 @@ struct Infer: ParsableCommand {
         do {
             try execute()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            TerminalText.writeError("\(error)")
             throw ExitCode(2)
         }
     }

@@ -14,7 +14,7 @@ struct Inspect: ParsableCommand {
         do {
             print(try ONNXImporter.importModel(atPath: model).summary, terminator: "")
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            TerminalText.writeError("\(error)")
             throw ExitCode(2)
         }
     }

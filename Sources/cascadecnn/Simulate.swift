@@ -111,7 +111,7 @@ struct EngineOptions: ParsableArguments {
         do {
             return try makeProgram()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            TerminalText.writeError("\(error)")
             throw ExitCode(2)
         }
     }

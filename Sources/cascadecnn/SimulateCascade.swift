@@ -65,8 +65,8 @@ struct CascadeSimulationCommand {
     private func prepare() throws -> (CascadeProgram, [ArraySlice<Float>], CascadeResult, [Int]?) {
         do {
             let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: cascadeFile)) } catch {
-                throw ToolflowError.dataMismatch("cannot read \(cascadeFile): \(error.localizedDescription)")
+            do { data = try InputFile.read(cascadeFile) } catch {
+                throw ToolflowError.unreadableFile(path: cascadeFile, reason: error.reason)
             }
             let result: CascadeResult
             do { result = try CascadeResult.decode(data) } catch {
@@ -84,7 +84,7 @@ struct CascadeSimulationCommand {
             let images = (0..<options.images).map { i in dataset.inputs[(i * size)..<((i + 1) * size)] }
             return (program, images, result, dataset.labels.map { Array($0[0..<options.images]) })
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            TerminalText.writeError("\(error)")
             throw ExitCode(2)
         }
     }

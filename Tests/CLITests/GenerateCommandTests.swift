@@ -57,7 +57,16 @@ import Testing
         (["mm-unit", "--wordlength", "8", "--pes", "2"], "--maccs"),
         (["mm-unit", "--wordlength", "eight", "--pes", "2", "--maccs", "2"], "eight"),
         (["macc", "--wordlength", "8", "--vectors", "0"], "--vectors 0"),
-        (["truncation-unit", "--high-wordlength", "4", "--low-wordlength", "6", "--lanes", "1"], "lowWordlength = 6"),
+        (["truncation-unit", "--high-wordlength", "4", "--low-wordlength", "6", "--lanes", "1"],
+         "lowWordlength (the LPU's, at most the HPU's highWordlength = 4) = 6"),
+        (["truncation-unit", "--high-wordlength", "2", "--low-wordlength", "4", "--lanes", "1"],
+         "at most the HPU's highWordlength = 2) = 4"),
+        (["mm-unit", "--wordlength", "8", "--pes", "-1", "--maccs", "2"], "pes = -1 is outside the supported range 1...1024"),
+        (["ceu", "--classes", "-3", "--lanes", "4", "--m", "1", "--n", "2"], "classes = -3"),
+        (["mm-unit", "--wordlength", "16", "--pes", "1024", "--maccs", "1024"], "GiB of memory"),
+        (["ceu", "--classes", "4096", "--lanes", "4", "--m", "1", "--n", "2", "--vectors", "1000000"], "--no-size-limit"),
+        (["truncation-unit", "--high-wordlength", "16", "--low-wordlength", "4", "--lanes", "1024", "--vectors", "1000000"],
+         "GiB of testbench data"),
         (["truncation-unit", "--high-wordlength", "8", "--low-wordlength", "4", "--lanes", "1", "--rounding", "up"], "up"),
         (["ceu", "--classes", "10", "--lanes", "4", "--m", "3", "--n", "2"], "n = 2"),
         (["ceu", "--classes", "1", "--lanes", "4", "--m", "1", "--n", "2"], "classes = 1"),
@@ -72,6 +81,25 @@ import Testing
             #expect(run.standardError.contains(mention), "stderr: \(run.standardError)")
             #expect(!FileManager.default.fileExists(atPath: output.path))
         }
+    }
+
+    @Test("requests far past the size limits are refused at once, even under a 2 GB memory limit")
+    func absurdRequestsUnderAMemoryLimit() throws {
+        try withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("unit").path
+            let command = "ulimit -v 2000000; exec \"$0\" generate mm-unit --wordlength 16 --pes 1024 --maccs 1024 --output \"$1\""
+            let run = try CommandLineRun.run("/bin/sh", ["-c", command, CommandLineRun.executable.path, output])
+            #expect(run.status == 2, "stderr: \(run.standardError)")
+            #expect(run.standardError.contains("would need about"))
+            #expect(!FileManager.default.fileExists(atPath: output))
+        }
+    }
+
+    @Test("help shows a format's default as it is written")
+    func formatDefaultInHelp() throws {
+        let help = try CommandLineRun.cascadecnn(["generate", "ceu", "--help"])
+        #expect(help.standardOutput.contains("(default: Q16.8)"))
+        #expect(!help.standardOutput.contains("FormatArgument"))
     }
 
     @Test func helpExplainsEveryCommand() throws {

@@ -94,3 +94,48 @@ import Testing
         #expect(AccuracyProfile(reference: 0.9, accuracy: [4: 0.5]).shortestWordlength(within: 0.01) == nil)
     }
 }
+
+/// Requests the explorer cannot meet are errors that say why, never a crash.
+@Suite struct ExplorerLimitTests {
+    static var exampleWorkload: Workload { get throws { Workload(try Fixtures.exampleNetwork.get()) } }
+
+    @Test("a fixed K_t whose single PE does not fit is refused, though one of K_t = 1 would fit")
+    func fixedMACCsTooLarge() throws {
+        let workload = try Self.exampleWorkload
+        let explorer = Explorer(device: .zc706)
+        let small = explorer.resources(of: Engine(wordlength: 8, pes: 1, maccs: 1, for: workload))
+        let large = explorer.resources(of: Engine(wordlength: 8, pes: 1, maccs: 64, for: workload))
+        #expect(!large.fits(in: small))
+        let error = #expect(throws: ExplorationError.self) {
+            try explorer.bestEngine(wordlength: 8, workload: workload, budget: small, maccs: 64, unit: "HPU")
+        }
+        #expect(error == .budgetTooSmall(unit: "HPU", wordlength: 8, needed: large, budget: small))
+    }
+
+    @Test("a device with little block RAM gives an error or an engine that fits, at every wordlength",
+          arguments: [0.5, 2, 4, 24])
+    func littleBlockRAM(_ bram36: Double) throws {
+        let workload = try Self.exampleWorkload
+        var device = Device.zc706
+        device.resources.bram36 = bram36
+        let explorer = Explorer(device: device)
+        for wordlength in 2...16 {
+            do {
+                let design = try explorer.bestEngine(wordlength: wordlength, workload: workload, budget: device.resources)
+                #expect(design.resources.fits(in: device.resources))
+            } catch let error as ExplorationError {
+                guard case .budgetTooSmall = error else { Issue.record("\(error)"); continue }
+            }
+        }
+    }
+
+    @Test("layer engines keep their memory line within AXI4's 1024 bits, however large the budget", arguments: [8, 16])
+    func lineWidthFitsAXI(_ wordlength: Int) throws {
+        let workload = try Self.exampleWorkload
+        let explorer = Explorer(device: .zcu102)
+        let unlimited = Resources(dsp: 1 << 30, lut: 1 << 30, ff: 1 << 30, bram36: 1e9)
+        let design = try explorer.bestEngine(wordlength: wordlength, workload: workload, budget: unlimited)
+        #expect(design.engine.lineWidth <= 1024)
+        #expect(design.engine.maccs * wordlength <= 1024)
+    }
+}

@@ -65,9 +65,19 @@ public struct LayerEngine: Module {
         self.maxLayers = maxLayers
         sharedLineWidth = lineWidth
         if let lineWidth {
-            try UnitParameterError.checkPowerOfTwo("engine", "lineWidth", lineWidth, in: minimumLineWidth...4096)
+            try UnitParameterError.checkPowerOfTwo("engine", "lineWidth", lineWidth,
+                                                   in: minimumLineWidth...max(minimumLineWidth, Self.maximumLineWidth))
+        }
+        guard self.lineWidth <= Self.maximumLineWidth else {
+            throw UnitParameterError(
+                unit: "engine", parameter: "memory line (\(maccs) MACCs × \(wordlength) bits, or the \(biasWidth)-bit bias, "
+                    + "rounded up to a power of two; AXI4 carries at most \(Self.maximumLineWidth) bits): lineWidth",
+                value: self.lineWidth, allowed: 32...Self.maximumLineWidth)
         }
     }
+
+    /// The widest memory line: AXI4's widest data bus, which the engine's IP block uses.
+    public static let maximumLineWidth = 1024
 
     public var name: String {
         "engine_w\(wordlength)_p\(pes)_k\(maccs)_a\(activationDepth)_o\(outputDepth)_b\(weightDepth)_m\(addressWidth)_l\(maxLayers)"

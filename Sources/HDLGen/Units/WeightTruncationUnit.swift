@@ -15,7 +15,10 @@ public struct WeightTruncationUnit: Module {
 
     public init(highWordlength: Int, lowWordlength: Int, lanes: Int, rounding: Rounding = .halfUp) throws {
         try UnitParameterError.check("weight-truncation unit", "highWordlength", highWordlength, in: 2...16)
-        try UnitParameterError.check("weight-truncation unit", "lowWordlength", lowWordlength, in: 2...max(2, highWordlength))
+        try UnitParameterError.check("weight-truncation unit", "lowWordlength", lowWordlength, in: 2...16)
+        try UnitParameterError.check("weight-truncation unit",
+                                     "lowWordlength (the LPU's, at most the HPU's highWordlength = \(highWordlength))",
+                                     lowWordlength, in: 2...highWordlength)
         try UnitParameterError.check("weight-truncation unit", "lanes", lanes, in: 1...1024)
         self.highWordlength = highWordlength
         self.lowWordlength = lowWordlength

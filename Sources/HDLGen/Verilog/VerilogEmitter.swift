@@ -119,7 +119,18 @@ public enum VerilogEmitter {
     static func literal(_ value: Int, _ type: SignalType) -> String {
         let sign = type.isSigned ? "s" : ""
         if value >= 0 { return "\(type.width)'\(sign)d\(value)" }
-        return "\(type.width)'\(sign)h" + String(value.bitPattern(wordlength: type.width), radix: 16)
+        return "\(type.width)'\(sign)h" + negativeHexDigits(value, width: type.width)
+    }
+
+    /// The hex digits of a negative `value` sign-extended to `width` bits, of any width: the
+    /// bits above 64 are all ones, the top digit holding only the bits the width has.
+    static func negativeHexDigits(_ value: Int, width: Int) -> String {
+        guard width > 64 else { return String(value.bitPattern(wordlength: width), radix: 16) }
+        let low = String(UInt64(bitPattern: Int64(value)), radix: 16)
+        let extraDigits = (width - 64 + 3) / 4
+        let topBits = (width - 64) - 4 * (extraDigits - 1)
+        let top = String((1 << topBits) - 1, radix: 16)
+        return top + String(repeating: "f", count: extraDigits - 1) + String(repeating: "0", count: 16 - low.count) + low
     }
 
     static func text(_ operand: NetOperand) -> String {

@@ -8,10 +8,12 @@ public struct Dataset: Sendable {
     /// All images, one after the other, C order.
     public var inputs: [Float]
     public var labels: [Int]?
+    /// The folder it was read from, which errors name ("data" for one made in memory).
+    public var source: String
 
-    public init(imageShape: [Int], inputs: [Float], labels: [Int]? = nil) {
+    public init(imageShape: [Int], inputs: [Float], labels: [Int]? = nil, source: String = "data") {
         precondition(inputs.count % max(imageShape.reduce(1, *), 1) == 0)
-        self.imageShape = imageShape; self.inputs = inputs; self.labels = labels
+        self.imageShape = imageShape; self.inputs = inputs; self.labels = labels; self.source = source
     }
 
     public var imageSize: Int { imageShape.reduce(1, *) }
@@ -20,7 +22,7 @@ public struct Dataset: Sendable {
     /// The images `range` as a new data set.
     public func subset(_ range: Range<Int>) -> Dataset {
         Dataset(imageShape: imageShape, inputs: Array(inputs[(range.lowerBound * imageSize)..<(range.upperBound * imageSize)]),
-                labels: labels.map { Array($0[range]) })
+                labels: labels.map { Array($0[range]) }, source: source)
     }
 
     /// Loads the folder at `path`.
@@ -49,13 +51,24 @@ public struct Dataset: Sendable {
             }
             labels = array.integers
         }
-        return Dataset(imageShape: Array(inputs.shape.dropFirst()), inputs: inputs.floats, labels: labels)
+        return Dataset(imageShape: Array(inputs.shape.dropFirst()), inputs: inputs.floats, labels: labels, source: path)
     }
 
-    /// Checks that the images have the network's input shape.
+    /// Checks that there are images, that they have the network's input shape, that every
+    /// input is a finite number and every label a class of the network's output.
     public func validate(for network: Network) throws(ToolflowError) {
+        let inputsPath = (source as NSString).appendingPathComponent("inputs.npy")
         guard imageShape == network.inputShape else {
-            throw .dataMismatch("the data's images have shape \(imageShape) but the model \(network.name) expects \(network.inputShape)")
+            throw .dataMismatch("\(inputsPath): the images have shape \(imageShape) but the model \(network.name) expects \(network.inputShape)")
+        }
+        guard count > 0 else { throw .dataMismatch("\(inputsPath) holds no images") }
+        if let bad = inputs.firstIndex(where: { !$0.isFinite }) {
+            throw .dataMismatch("\(inputsPath): image \(bad / imageSize) holds \(inputs[bad]), not a finite number")
+        }
+        let classes = network.outputSize
+        if let labels, let bad = labels.firstIndex(where: { !(0..<classes).contains($0) }) {
+            throw .dataMismatch("\((source as NSString).appendingPathComponent("labels.npy")): the label of image \(bad) is \(labels[bad]), "
+                                + "outside the model's classes 0...\(classes - 1)")
         }
     }
 }

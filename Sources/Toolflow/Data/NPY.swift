@@ -47,9 +47,7 @@ public enum NPY {
     /// Reads the file at `path`.
     public static func read(path: String) throws(ToolflowError) -> Array {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadableFile(path: path, reason: (error as NSError).localizedDescription)
-        }
+        do { data = try InputFile.read(path) } catch { throw .unreadableFile(path: path, reason: error.reason) }
         return try parse(data, path: path)
     }
 

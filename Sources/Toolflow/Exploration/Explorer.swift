@@ -64,6 +64,8 @@ public struct Explorer: Sendable {
         for maccs in maccSizes {
             for pes in peSizes {
                 let candidate = Engine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+                // The layer engine's memory line must fit its AXI4 port.
+                if workload.geometries != nil, candidate.lineWidth > LayerEngine.maximumLineWidth { break }
                 // Resources grow with P: no larger P fits either.
                 guard resources(of: candidate).fits(in: budget) else { break }
                 let seconds = performance.secondsPerImage(workload, engine: candidate, weightWordlength: weightWordlength)
@@ -76,8 +78,14 @@ public struct Explorer: Sendable {
                 best = (candidate, seconds)
             }
         }
-        let engine = best!.engine
-        return EngineDesign(engine: engine, resources: resources(of: engine), throughput: 1 / best!.seconds,
+        guard let best else {
+            // Even one PE at the K_t the caller fixed (or whose line fits AXI4) is too large.
+            let smallestAtK = Engine(wordlength: wordlength, pes: 1, maccs: maccSizes.first ?? 1, for: workload)
+            throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallestAtK),
+                                                  budget: budget)
+        }
+        let engine = best.engine
+        return EngineDesign(engine: engine, resources: resources(of: engine), throughput: 1 / best.seconds,
                             layers: workload.layers.map { performance.layerTime($0, engine: engine, weightWordlength: weightWordlength) })
     }
 

@@ -14,14 +14,36 @@ extension Device {
         var bram36: Double
         var clockMHz: Double
         var bandwidthGBps: Double
+
+        init(name: String, part: String, family: String, dsp: Int, lut: Int, ff: Int, bram36: Double,
+             clockMHz: Double, bandwidthGBps: Double) {
+            self.name = name; self.part = part; self.family = family; self.dsp = dsp; self.lut = lut; self.ff = ff
+            self.bram36 = bram36; self.clockMHz = clockMHz; self.bandwidthGBps = bandwidthGBps
+        }
+
+        /// Counts are read as numbers, then checked to be whole, so that `"dsp": 1.5` is
+        /// reported as a fractional count rather than as JSON that does not parse.
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self)
+            func count(_ key: CodingKeys) throws -> Int {
+                let value = try fields.decode(Double.self, forKey: key)
+                guard value.rounded() == value, abs(value) < 1e15 else {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: fields, debugDescription: "\(value) is not a whole number")
+                }
+                return Int(value)
+            }
+            self.init(name: try fields.decode(String.self, forKey: .name), part: try fields.decode(String.self, forKey: .part),
+                      family: try fields.decode(String.self, forKey: .family), dsp: try count(.dsp), lut: try count(.lut),
+                      ff: try count(.ff), bram36: try fields.decode(Double.self, forKey: .bram36),
+                      clockMHz: try fields.decode(Double.self, forKey: .clockMHz),
+                      bandwidthGBps: try fields.decode(Double.self, forKey: .bandwidthGBps))
+        }
     }
 
     /// Reads a device from a JSON file, checking that every field is present and plausible.
     public static func load(path: String) throws -> Device {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw DeviceError.unreadableFile(path: path, reason: (error as NSError).localizedDescription)
-        }
+        do { data = try InputFile.read(path) } catch { throw DeviceError.unreadableFile(path: path, reason: error.reason) }
         let fields: FileFields
         do { fields = try JSONDecoder().decode(FileFields.self, from: data) } catch let error as DecodingError {
             throw DeviceError.malformedFile(path: path, reason: Self.explain(error))
@@ -74,6 +96,9 @@ extension Device {
         case let .typeMismatch(_, context), let .valueNotFound(_, context):
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             return "field \"\(field)\" has the wrong type: \(context.debugDescription)"
+        case let .dataCorrupted(context) where !context.codingPath.isEmpty:
+            // A value of the wrong kind, e.g. a fractional count.
+            return "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\": \(context.debugDescription)"
         case let .dataCorrupted(context): return "not JSON: \(context.debugDescription)"
         @unknown default: return "\(error)"
         }

@@ -27,7 +27,7 @@ enum ConstantFolding {
         case "Reshape":
             let data = try input(0)
             let shape = try reshapedShape(data.shape, target: try input(1).integers,
-                                          allowZero: try opset >= 14 && a.int("allowzero", default: 0) != 0)
+                                          allowZero: try opset >= 14 && a.flag("allowzero", default: false))
             return [ConstantTensor(shape: shape, values: data.values, isInteger: data.isInteger)]
         case "Transpose":
             let data = try input(0)

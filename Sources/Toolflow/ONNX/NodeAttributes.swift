@@ -41,6 +41,15 @@ struct NodeAttributes {
         try int(name) ?? value
     }
 
+    /// A 0/1 attribute (`transB`, `ceil_mode`, ...); any other value is invalid ONNX.
+    func flag(_ name: String, default value: Bool) throws -> Bool {
+        guard let number = try int(name) else { return value }
+        guard number == 0 || number == 1 else {
+            throw NodeProblem.invalid("attribute \"\(name)\" is \(number); it must be 0 or 1")
+        }
+        return number == 1
+    }
+
     func ints(_ name: String) throws -> [Int]? {
         try attribute(name, .ints) { !$0.ints.isEmpty }.map { $0.ints.map { Int($0) } }
     }

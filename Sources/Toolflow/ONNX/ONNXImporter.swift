@@ -11,15 +11,14 @@ import SwiftProtobuf
 /// symbolic: inference runs image by image. Anything else is an error naming the node.
 public enum ONNXImporter {
     public static let supportedOpsets = 7...21
+    /// The largest magnitude of a weight or bias accepted: trained CNNs stay orders of
+    /// magnitude below it, and larger values overflow float32 activations.
+    public static let parameterLimit: Float = 1e9
 
     /// Imports the model in the file at `path`.
     public static func importModel(atPath path: String) throws(ToolflowError) -> Network {
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .unreadableFile(path: path, reason: (error as NSError).localizedDescription)
-        }
+        do { data = try InputFile.read(path) } catch { throw .unreadableFile(path: path, reason: error.reason) }
         return try importModel(data: data, path: path)
     }
 
@@ -102,10 +101,46 @@ private struct GraphImporter {
         guard output.name == activation else {
             throw .malformedModel(path: path, reason: "the graph output \"\(output.name)\" is not the output of the last layer (\"\(activation)\")")
         }
+        try checkDeclaredShape(of: output)
+        try checkParameters()
         if let i = layers.firstIndex(where: { if case .softmax = $0.operation { true } else { false } }), i != layers.count - 1 {
             throw .unsupportedNode(name: layers[i].name, op: "Softmax", opset: opset, reason: "Softmax is supported only as the last layer")
         }
         return Network(name: graph.name.isEmpty ? "model" : graph.name, inputShape: imageShape, layers: layers)
+    }
+
+    /// Refuses a graph output whose declared shape differs from what the layers compute
+    /// (symbolic dimensions match anything; the batch may be 1 or symbolic).
+    func checkDeclaredShape(of output: Onnx_ValueInfoProto) throws(ToolflowError) {
+        guard case .tensorType(let tensor)? = output.type.value, tensor.hasShape else { return }
+        let declared = tensor.shape.dim.map { dim -> Int? in
+            if case .dimValue(let value)? = dim.value { return Int(value) } else { return nil }
+        }
+        let matches = declared.count == activationShape.count
+            && zip(declared, activationShape).allSatisfy { declared, actual in declared.map { $0 == actual } ?? true }
+        guard matches else {
+            let text = declared.map { $0.map(String.init) ?? "?" }.joined(separator: ", ")
+            throw .malformedModel(path: path, reason: "the graph output \"\(output.name)\" is declared with shape [\(text)] but the layers compute \(activationShape)")
+        }
+    }
+
+    /// Refuses weights and biases that are not finite or lie outside `parameterLimit`, naming
+    /// the layer: such a model computes nothing meaningful in float or fixed point.
+    func checkParameters() throws(ToolflowError) {
+        for layer in layers {
+            let parameters: (weights: [Float], bias: [Float])
+            switch layer.operation {
+            case .convolution(let conv): parameters = (conv.weights, conv.bias)
+            case .fullyConnected(let fc): parameters = (fc.weights, fc.bias)
+            default: continue
+            }
+            for (kind, values) in [("weight", parameters.weights), ("bias", parameters.bias)] {
+                if let bad = values.firstIndex(where: { !$0.isFinite || abs($0) > ONNXImporter.parameterLimit }) {
+                    throw .malformedModel(path: path, reason: "layer \"\(layer.name)\": \(kind) \(bad) is \(values[bad]); "
+                                          + "weights and biases must be finite numbers within ±\(ONNXImporter.parameterLimit)")
+                }
+            }
+        }
     }
 
     /// The input's shape with the batch dimension set to 1.
@@ -180,6 +215,15 @@ private struct GraphImporter {
         guard position == expectedPosition else {
             throw NodeProblem.unsupported("the activation must be its first input, not input \(position)")
         }
+        /// Input `i` when it is a float constant: the ops here take float weights only.
+        func floatConstant(_ i: Int) throws -> ConstantTensor? {
+            guard let tensor = constant(i) else { return nil }
+            guard !tensor.isInteger else {
+                throw NodeProblem.invalid("input \(i) (\"\(node.input[i])\") has an integer element type; \(node.opType) takes "
+                                          + "float tensors (quantised QDQ or QONNX models are not supported)")
+            }
+            return tensor
+        }
         switch node.opType {
         case "Identity":
             break
@@ -187,11 +231,11 @@ private struct GraphImporter {
             if opset >= 12, let training = constant(2), training.values.first ?? 0 != 0 {
                 throw NodeProblem.unsupported("Dropout in training mode")
             }
-        case "Conv": try importConv(name, attributes, weights: constant(1), bias: constant(2))
-        case "Gemm": try importGemm(name, attributes, b: constant(1), c: constant(2))
-        case "MatMul": try importMatMul(name, b: constant(1))
-        case "Add": try foldAdd(constant(1 - position))
-        case "BatchNormalization": try foldBatchNorm(attributes, constant(1), constant(2), constant(3), constant(4))
+        case "Conv": try importConv(name, attributes, weights: floatConstant(1), bias: floatConstant(2))
+        case "Gemm": try importGemm(name, attributes, b: floatConstant(1), c: floatConstant(2))
+        case "MatMul": try importMatMul(name, b: floatConstant(1))
+        case "Add": try foldAdd(floatConstant(1 - position))
+        case "BatchNormalization": try foldBatchNorm(attributes, floatConstant(1), floatConstant(2), floatConstant(3), floatConstant(4))
         case "Relu": importRelu(name)
         case "MaxPool", "AveragePool": try importPool(name, op: node.opType, attributes)
         case "GlobalAveragePool":
@@ -204,7 +248,7 @@ private struct GraphImporter {
             try reshape(name, to: [outer, activationShape.reduce(1, *) / outer])
         case "Reshape":
             guard let target = constant(1) else { throw NodeProblem.invalid("the shape input is missing") }
-            let allowZero = try opset >= 14 && attributes.int("allowzero", default: 0) != 0
+            let allowZero = try opset >= 14 && attributes.flag("allowzero", default: false)
             try reshape(name, to: try ConstantFolding.reshapedShape(activationShape, target: target.integers, allowZero: allowZero))
         case "Squeeze", "Unsqueeze":
             var axes = opset >= 13 ? constant(1)?.integers : try attributes.ints("axes")
@@ -305,9 +349,9 @@ private struct GraphImporter {
     mutating func importGemm(_ name: String, _ a: NodeAttributes, b: ConstantTensor?, c: ConstantTensor?) throws {
         guard let b else { throw NodeProblem.unsupported("B must be a constant (the weights)") }
         guard activationShape.count == 2 else { throw NodeProblem.invalid("A must be 2-D, not \(activationShape) (add a Flatten)") }
-        guard try a.int("transA", default: 0) == 0 else { throw NodeProblem.unsupported("transA = 1 on the activation") }
+        guard try !a.flag("transA", default: false) else { throw NodeProblem.unsupported("transA = 1 on the activation") }
         guard b.shape.count == 2 else { throw NodeProblem.invalid("B must be 2-D, not \(b.shape)") }
-        let transB = try a.int("transB", default: 0) != 0
+        let transB = try a.flag("transB", default: false)
         let alpha = Double(try a.float("alpha", default: 1)), beta = Double(try a.float("beta", default: 1))
         let k = activationShape[1]
         let (bk, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
@@ -387,8 +431,8 @@ private struct GraphImporter {
     mutating func foldBatchNorm(_ a: NodeAttributes, _ scale: ConstantTensor?, _ shift: ConstantTensor?,
                                 _ mean: ConstantTensor?, _ variance: ConstantTensor?) throws {
         guard let scale, let shift, let mean, let variance else { throw NodeProblem.unsupported("scale, B, mean and var must be constants") }
-        if opset >= 14, try a.int("training_mode", default: 0) != 0 { throw NodeProblem.unsupported("training_mode = 1") }
-        if opset < 9, try a.int("spatial", default: 1) != 1 { throw NodeProblem.unsupported("spatial = 0") }
+        if opset >= 14, try a.flag("training_mode", default: false) { throw NodeProblem.unsupported("training_mode = 1") }
+        if opset < 9, try !a.flag("spatial", default: true) { throw NodeProblem.unsupported("spatial = 0") }
         let epsilon = Double(try a.float("epsilon", default: 1e-5))
         let target = try foldTarget()
         let channels = activationShape[1]
@@ -432,8 +476,8 @@ private struct GraphImporter {
         guard let kernel = try a.ints("kernel_shape") else { throw NodeProblem.invalid("kernel_shape is missing") }
         let dilations = op == "MaxPool" ? opset >= 10 : opset >= 19
         var w = try window(a, kernel: kernel, allowDilation: dilations)
-        let ceilMode = opset >= 10 ? try a.int("ceil_mode", default: 0) != 0 : false
-        let countPad = try op == "AveragePool" && a.int("count_include_pad", default: 0) != 0
+        let ceilMode = opset >= 10 ? try a.flag("ceil_mode", default: false) : false
+        let countPad = try op == "AveragePool" && a.flag("count_include_pad", default: false)
         if ceilMode {
             guard op == "MaxPool" else { throw NodeProblem.unsupported("ceil_mode = 1 is supported for MaxPool only") }
             // Extend the bottom and right padding so that the floor rule gives the ceil size;

@@ -46,9 +46,7 @@ public struct Quantisation: Codable, Equatable, Sendable {
     /// Reads a quantisation JSON file.
     public static func load(path: String) throws(ToolflowError) -> Quantisation {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadableFile(path: path, reason: (error as NSError).localizedDescription)
-        }
+        do { data = try InputFile.read(path) } catch { throw .unreadableFile(path: path, reason: error.reason) }
         do {
             return try JSONDecoder().decode(Quantisation.self, from: data)
         } catch let error as DecodingError {

@@ -69,6 +69,7 @@ public struct CascadeFlow: Sendable {
         let eval = try Dataset.load(folder: config.evalPath), test = try Dataset.load(folder: config.testPath)
         guard let evalLabels = eval.labels else { throw SearchError.unlabelledData(config.evalPath) }
         guard let testLabels = test.labels else { throw SearchError.unlabelledData(config.testPath) }
+        try eval.validate(for: network)
         try test.validate(for: network)
         let classes = network.outputSize
         guard classes >= 2 else { throw SearchError.invalidOption("the model has \(classes) output; the CEU needs 2 or more classes") }
