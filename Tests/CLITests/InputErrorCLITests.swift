@@ -77,26 +77,30 @@ struct InputErrorCLITests {
         #expect(!result.stderr.contains("NSCocoaErrorDomain"))
     }
 
+    /// A Zynq-7020-like device file with the given DSP and BRAM36 counts, as written.
+    static func deviceFile(dsp: String, bram36: String, in folder: URL) throws -> String {
+        let file = folder.appendingPathComponent("board.json")
+        try Data(("{\"name\": \"board\", \"part\": \"xc7z020clg400-1\", \"family\": \"xc7\", \"dsp\": \(dsp), \"lut\": 53200, "
+                  + "\"ff\": 106400, \"bram36\": \(bram36), \"clockMHz\": 100, \"bandwidthGBps\": 2}").utf8).write(to: file)
+        return file.path
+    }
+
     @Test("a device file with a fractional count names the field")
     func fractionalDeviceCount() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let device = folder.appendingPathComponent("board.json")
-        try Data(#"{"name": "board", "part": "xc7z020clg400-1", "family": "xc7", "dsp": 1.5, "lut": 53200, "ff": 106400, "bram36": 140, "clockMHz": 100, "bandwidthGBps": 2}"#.utf8)
-            .write(to: device)
-        try expectError(["explore", "--network", "vgg16", "--device", device.path], mentioning: "field \"dsp\": 1.5 is not a whole number")
+        let device = try Self.deviceFile(dsp: "1.5", bram36: "140", in: folder)
+        try expectError(["explore", "--network", "vgg16", "--device", device], mentioning: "field \"dsp\": 1.5 is not a whole number")
     }
 
     @Test("a device with almost no block RAM is an error that says what the engine needs, not a crash")
     func deviceTooSmall() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let device = folder.appendingPathComponent("tiny.json")
-        try Data(#"{"name": "tiny", "part": "xc7z020clg400-1", "family": "xc7", "dsp": 220, "lut": 53200, "ff": 106400, "bram36": 1, "clockMHz": 100, "bandwidthGBps": 2}"#.utf8)
-            .write(to: device)
+        let device = try Self.deviceFile(dsp: "220", bram36: "1", in: folder)
         let out = folder.appendingPathComponent("out").path
         try expectError(["flow", "--model", model, "--eval", eval, "--test", eval, "--wordlengths", "3...4", "--reference", "4",
-                         "--device", device.path, "--output", out], mentioning: "the budget is too small for one PE")
+                         "--device", device, "--output", out], mentioning: "the budget is too small for one PE")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
