@@ -59,6 +59,8 @@ import Testing
         #expect(Self.error("{{a:markup}}", ["a": .text("<b>")])
                 == .wrongValue(template: "t.tcl", line: 1, placeholder: "a", expected: "markup the generator wrote, not text"))
         #expect(Self.error("{{each l}}{{missing}}{{end}}", ["l": .list([["f": "1"]])]) != nil)
+        #expect(Self.error("{{each l}}{{f}}{{end}}", ["l": .list([["f": "1"], [:]]), "f": .text("outer")])
+                == .missingValue(template: "t.tcl", line: 1, placeholder: "f"))
     }
 
     @Test("malformed templates name the line", arguments: [

@@ -60,7 +60,11 @@ public struct Template: Sendable {
         return out
     }
 
-    private func render(_ nodes: [Node], values: [String: TemplateValue], item: (list: String, fields: [String: String])?,
+    /// The item of the `each` block being written: its list, its fields, and the fields of all
+    /// the list's items (one an item lacks is missing, not taken from the outer values).
+    private typealias Item = (list: String, fields: [String: String], names: Set<String>)
+
+    private func render(_ nodes: [Node], values: [String: TemplateValue], item: Item?,
                         used: inout Set<String>, into out: inout String) throws(TemplateError) {
         for node in nodes {
             switch node {
@@ -69,7 +73,10 @@ public struct Template: Sendable {
             case .value(let placeholder):
                 let name = placeholder.name
                 let value: TemplateValue
-                if let item, let field = item.fields[name] {
+                if let item, item.names.contains(name) {
+                    guard let field = item.fields[name] else {
+                        throw .missingValue(template: self.name, line: placeholder.line, placeholder: name)
+                    }
                     used.insert("\(item.list).\(name)")
                     value = .text(field)
                 } else if let given = values[name] {
@@ -85,11 +92,12 @@ public struct Template: Sendable {
                     throw .wrongValue(template: name, line: line, placeholder: "each \(list)", expected: "a list")
                 }
                 used.insert(list)
+                let names = Set(items.flatMap(\.keys))
                 for (index, fields) in items.enumerated() {
-                    if index > 0 { try render(between, values: values, item: (list, fields), used: &used, into: &out) }
-                    try render(body, values: values, item: (list, fields), used: &used, into: &out)
+                    if index > 0 { try render(between, values: values, item: (list, fields, names), used: &used, into: &out) }
+                    try render(body, values: values, item: (list, fields, names), used: &used, into: &out)
                 }
-                if let fields = items.first?.keys.sorted(), let unused = fields.first(where: { !used.contains("\(list).\($0)") }) {
+                if let unused = names.sorted().first(where: { !used.contains("\(list).\($0)") }) {
                     throw .unusedValue(template: name, name: "field \(unused) of \(list)")
                 }
             }
