@@ -109,3 +109,22 @@ public enum Quoting {
         String(repeating: "0", count: max(0, width - hex.count)) + hex
     }
 }
+
+extension String {
+    /// The string quoted for an error message: `\"`, `\\`, and invisible characters as `\u{1B}`
+    /// (no terminal control sequence or bidirectional override gets through), cut after 60
+    /// characters.
+    public var quotedForMessage: String {
+        let cut = count > 60 ? String(prefix(60)) + "…" : self
+        var out = "\""
+        for scalar in cut.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.isInvisible: out += scalar.visibleEscape
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

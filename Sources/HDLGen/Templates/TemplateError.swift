@@ -26,12 +26,3 @@ public enum TemplateError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 }
-
-extension String {
-    /// The string quoted for an error message: escapes for quotes and invisible characters
-    /// (no terminal control sequence gets through), cut after 60 characters.
-    public var quotedForMessage: String {
-        let cut = count > 60 ? String(prefix(60)) + "…" : self
-        return cut.debugDescription
-    }
-}
