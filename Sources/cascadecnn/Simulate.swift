@@ -163,7 +163,7 @@ struct GenerateEngine: ParsableCommand {
         let testbench = program.testbench(images: words, timing: .init())
         let bundle = SimulationBundle(circuit: try Circuit(program.engine), testbench: testbench,
                                       provenance: ["\(program.quantised.network.name) on \(words.count) image(s)"])
-        var files = bundle.files
+        var files = try bundle.files
         for file in try program.ipFiles(device: board, testbench: testbench) where !files.contains(where: { $0.path == file.path }) {
             files.append(file)
         }

@@ -65,7 +65,7 @@ import Toolflow
         #expect(cores == ["\(program.top.name).core"])
         let core = try String(contentsOf: output.appendingPathComponent(cores[0]), encoding: .utf8)
         for file in rtl { #expect(core.contains("- rtl/cascade/rtl/\(file)"), "\(file) not in the core") }
-        guard toolAvailable("tclsh") else { return }
+        guard requireTool("tclsh") else { return }
         for (device, part) in [(Device.zc706, "xc7z045ffg900-2"), (Device.zcu102, "xczu9eg-ffvb1156-2-e")] {
             let folder = output.appendingPathComponent("ip-\(device.name)")
             if device != .zc706 {

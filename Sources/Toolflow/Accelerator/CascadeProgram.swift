@@ -191,27 +191,9 @@ extension CascadeProgram {
     /// constraints and README (`vivado/`), and a FuseSoC core file.
     public func ipFiles(device: Device, testbench: CascadeTestbench, folder: String) throws -> [(path: String, contents: String)] {
         let wrapper = CascadeAXI(top: top)
-        let usage = """
-            In a block design: add the files of `\(folder)/rtl/` to the project, drag `\(wrapper.name)`
-            into the diagram as a module reference, and connect
-            - `s_axi_*` to an AXI4-Lite master port of the processing system (through an AXI
-              interconnect; the block decodes 2^\(top.registerAddressWidth + 2) bytes),
-            - `m_axi_lpu_*` and `m_axi_hpu_*` to two high-performance slave ports (S_AXI_HP0 and
-              S_AXI_HP1 on Zynq-7000, S_AXI_HP0_FPD and S_AXI_HP1_FPD on Zynq UltraScale+): each
-              engine streams its own weights and activations,
-            - `clk` and `rst` (active high) to the fabric clock and a processor-system reset, and
-              `irq` to an interrupt input.
-
-            Vivado infers the three AXI interfaces from the port names. The host writes the memory
-            image that `CascadeProgram` makes (the HPU's weights only, both engines' biases, a
-            result line per image, then per image the LPU's and the HPU's regions), writes both
-            engines' `base_address` (register 5 of blocks 1 and 2) with the image's physical
-            address, the register writes of `CascadeProgram.registerWrites` (descriptors, the
-            truncation shifts, the CEU threshold, addresses, the image count), and starts the
-            cascade (register 0 of block 0). When `irq` rises, line `result_address + i` holds
-            image i's class (bits 15..0) and whether the HPU decided it (bit 16); registers 8 to
-            12 count images, forwarded images and cycles (`CascadeRegister`).
-            """
+        let usage = try Template.fill("vivado/cascade-block-design.md", [
+            "wrapper": .text(wrapper.name), "folder": .text(folder), "addressBits": .text("\(top.registerAddressWidth + 2)"),
+        ])
         return try IPBlock(wrapper: wrapper, library: "cascade", coreName: top.name,
                            description: "\(top.summary), for \(hpu.quantised.network.name)", testbench: testbench, folder: folder,
                            device: device, blockDesign: usage).files

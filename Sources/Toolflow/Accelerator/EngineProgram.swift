@@ -262,17 +262,7 @@ extension EngineProgram {
     /// Vivado project script and constraints (`vivado/`), and a FuseSoC core file.
     public func ipFiles(device: Device, testbench: LayerEngineTestbench) throws -> [(path: String, contents: String)] {
         let wrapper = LayerEngineAXI(engine: engine)
-        let usage = """
-            In a block design: add the files of `rtl/` to the project, drag `\(wrapper.name)` into the
-            diagram as a module reference, connect `s_axi_*` to an AXI4-Lite master port of the
-            processing system (through an AXI interconnect), `m_axi_*` to a high-performance
-            slave port (S_AXI_HP0 on Zynq-7000, S_AXI_HP0_FPD on Zynq UltraScale+), `clk` and `rst`
-            (active high) to the fabric clock and a processor-system reset, and `irq` to an
-            interrupt input. Vivado infers both AXI interfaces from the port names. The host
-            writes the memory image and the descriptors that `EngineProgram` makes, sets
-            `base_address` (register 5) to the physical address of the image, and starts the
-            engine (register 0); see `EngineRegister` for the map.
-            """
+        let usage = try Template.fill("vivado/engine-block-design.md", ["wrapper": .text(wrapper.name)])
         return try IPBlock(wrapper: wrapper, library: "engine", coreName: engine.name,
                            description: "\(engine.summary), for \(quantised.network.name)", testbench: testbench, folder: "",
                            device: device, blockDesign: usage).files

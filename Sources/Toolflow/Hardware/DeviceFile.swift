@@ -1,4 +1,5 @@
 import Foundation
+import HDLGen
 
 extension Device {
     /// The device description as a JSON file holds it: the fields of `Device`, flat, e.g.
@@ -51,7 +52,7 @@ extension Device {
             throw DeviceError.malformedFile(path: path, reason: "\(error)")
         }
         guard let family = DeviceFamily(rawValue: fields.family) else {
-            throw DeviceError.invalidField(path: path, field: "family", value: "\"\(fields.family)\"",
+            throw DeviceError.invalidField(path: path, field: "family", value: fields.family.quotedForMessage,
                                            allowed: DeviceFamily.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or "))
         }
         func check<T: Comparable>(_ field: String, _ value: T, _ range: ClosedRange<T>) throws {
@@ -60,8 +61,14 @@ extension Device {
                                                allowed: "\(range.lowerBound)...\(range.upperBound)")
             }
         }
-        guard !fields.name.isEmpty else {
-            throw DeviceError.invalidField(path: path, field: "name", value: "\"\"", allowed: "a non-empty name")
+        // The name and part reach the generated Tcl, Makefiles, core file and report: refused
+        // here unless they are plainly what they claim to be.
+        guard (1...Self.longestName).contains(fields.name.unicodeScalars.count), !fields.name.hasInvisibleCharacters else {
+            throw DeviceError.malformedField(path: path, field: "name", value: fields.name.quotedForMessage, form: Self.nameForm)
+        }
+        guard TextGrammar.part.matches(fields.part) else {
+            throw DeviceError.malformedField(path: path, field: "part", value: fields.part.quotedForMessage,
+                                             form: TextGrammar.part.form)
         }
         try check("dsp", fields.dsp, 0...100_000)
         try check("lut", fields.lut, 1...10_000_000)
@@ -73,6 +80,11 @@ extension Device {
                       resources: Resources(dsp: fields.dsp, lut: fields.lut, ff: fields.ff, bram36: fields.bram36),
                       clockMHz: fields.clockMHz, bandwidthGBps: fields.bandwidthGBps)
     }
+
+    /// The longest device name a file may give, in characters.
+    static let longestName = 64
+    static let nameForm = "a name of 1 to \(longestName) characters without control or format characters "
+        + "(newlines, ESC, bidirectional overrides); letters of any script, digits, spaces and punctuation are fine"
 
     /// A built-in device by name, or a device file by path (any argument containing `/` or
     /// ending in `.json`).

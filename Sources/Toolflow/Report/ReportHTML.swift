@@ -1,31 +1,11 @@
+import HDLGen
+
 extension CascadeReport {
     /// report.html: one self-contained page (inline CSS and SVG, no scripts) that any
-    /// browser opens from disk.
-    public func html() -> String {
-        let title = "CascadeCNN: \(network) on \(device.name)"
-        var page = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>\(escapeXML(title))</title>
-            <style>
-            body { font-family: sans-serif; max-width: 1000px; margin: 2em auto; color: #222; }
-            table { border-collapse: collapse; margin: 1em 0; }
-            th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
-            th { background: #f3f3f3; }
-            td.text, th.text { text-align: left; }
-            figure { display: inline-block; margin: 0.5em; }
-            </style>
-            </head>
-            <body>
-            <h1>\(escapeXML(title))</h1>
-
-            """
-        page += "<p>Device \(escapeXML(device.name)) (\(escapeXML(device.part))), \(label(device.clockMHz)) MHz, "
-            + "\(label(device.bandwidthGBps)) GB/s off-chip; budget \(label(100 * budgetFraction)) % of each resource: "
-            + "\(budget.dsp) DSP, \(budget.lut) LUT, \(budget.ff) FF, \(label(budget.bram36)) BRAM36.</p>\n"
-
+    /// browser opens from disk; `templates/report/report.html` around the sections built here,
+    /// every text in them escaped.
+    public func html() throws -> String {
+        var page = ""
         page += "<h2>Accuracy and throughput against wordlength</h2>\n"
         let accuracy = wordlengths.compactMap { w in w.accuracy.map { (x: Double(w.wordlength), y: 100 * $0) } }
         if !accuracy.isEmpty {
@@ -81,9 +61,15 @@ extension CascadeReport {
         }
 
         if !notes.isEmpty {
-            page += "<h2>Assumptions</h2>\n<ul>\n" + notes.map { "<li>\(escapeXML($0))</li>\n" }.joined() + "</ul>\n"
+            page += "<h2>Assumptions</h2>\n<ul>\n" + notes.map { "<li>\(Quoting.html($0))</li>\n" }.joined() + "</ul>\n"
         }
-        return page + "</body>\n</html>\n"
+        return try Template.fill("report/report.html", [
+            "network": .text(network), "device": .text(device.name), "part": .text(device.part),
+            "clock": .text(label(device.clockMHz)), "bandwidth": .text(label(device.bandwidthGBps)),
+            "budgetPercent": .text(label(100 * budgetFraction)), "dsp": .text("\(budget.dsp)"),
+            "lut": .text("\(budget.lut)"), "ff": .text("\(budget.ff)"), "bram": .text(label(budget.bram36)),
+            "sections": .markup(page),
+        ])
     }
 
     private func figure(_ svg: String) -> String { "<figure>\n\(svg)\n</figure>\n" }
@@ -92,7 +78,7 @@ extension CascadeReport {
 
     private func table(_ header: [String], _ rows: [[String]], textColumns: Set<Int> = []) -> String {
         func cell(_ tag: String, _ text: String, _ column: Int) -> String {
-            "<\(tag)\(textColumns.contains(column) ? " class=\"text\"" : "")>\(escapeXML(text))</\(tag)>"
+            "<\(tag)\(textColumns.contains(column) ? " class=\"text\"" : "")>\(Quoting.html(text))</\(tag)>"
         }
         var out = "<table>\n<tr>" + header.enumerated().map { cell("th", $1, $0) }.joined() + "</tr>\n"
         for row in rows { out += "<tr>" + row.enumerated().map { cell("td", $1, $0) }.joined() + "</tr>\n" }

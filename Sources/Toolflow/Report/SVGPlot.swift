@@ -1,4 +1,5 @@
 import Foundation
+import HDLGen
 
 /// A line plot as a self-contained SVG string: axes with round-numbered ticks, one polyline
 /// with markers per series, a legend. Deterministic: the same data gives the same text.
@@ -36,8 +37,8 @@ public struct SVGPlot: Sendable {
 
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
             + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
-        out += "<title>\(escapeXML(title))</title>\n"
-        out += "<text x=\"\(f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">\(escapeXML(title))</text>\n"
+        out += "<title>\(Quoting.html(title))</title>\n"
+        out += "<text x=\"\(f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">\(Quoting.html(title))</text>\n"
         out += "<rect x=\"\(f(m.left))\" y=\"\(f(m.top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#999\"/>\n"
         for tick in xAxis.ticks {
             out += "<line x1=\"\(f(px(tick)))\" y1=\"\(f(m.top + plotHeight))\" x2=\"\(f(px(tick)))\" y2=\"\(f(m.top + plotHeight + 4))\" stroke=\"#333\"/>"
@@ -47,8 +48,8 @@ public struct SVGPlot: Sendable {
             out += "<line x1=\"\(f(m.left - 4))\" y1=\"\(f(py(tick)))\" x2=\"\(f(m.left + plotWidth))\" y2=\"\(f(py(tick)))\" stroke=\"#eee\"/>"
             out += "<text x=\"\(f(m.left - 6))\" y=\"\(f(py(tick) + 4))\" text-anchor=\"end\">\(label(tick))</text>\n"
         }
-        out += "<text x=\"\(f(m.left + plotWidth / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(escapeXML(xLabel))</text>\n"
-        out += "<text transform=\"translate(14 \(f(m.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escapeXML(yLabel))</text>\n"
+        out += "<text x=\"\(f(m.left + plotWidth / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(Quoting.html(xLabel))</text>\n"
+        out += "<text transform=\"translate(14 \(f(m.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Quoting.html(yLabel))</text>\n"
         if let referenceY {
             out += "<line x1=\"\(f(m.left))\" y1=\"\(f(py(referenceY)))\" x2=\"\(f(m.left + plotWidth))\" y2=\"\(f(py(referenceY)))\" "
                 + "stroke=\"#666\" stroke-dasharray=\"4 3\"/>\n"
@@ -60,11 +61,11 @@ public struct SVGPlot: Sendable {
                 + sorted.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ") + "\"/>\n"
             for point in sorted {
                 out += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"3\" fill=\"\(colour)\">"
-                    + "<title>\(escapeXML(line.name)): \(label(point.x)), \(label(point.y))</title></circle>\n"
+                    + "<title>\(Quoting.html(line.name)): \(label(point.x)), \(label(point.y))</title></circle>\n"
             }
             let legendY = m.top + 14 + Double(index) * 14
             out += "<rect x=\"\(f(m.left + 8))\" y=\"\(f(legendY - 8))\" width=\"10\" height=\"10\" fill=\"\(colour)\"/>"
-            out += "<text x=\"\(f(m.left + 22))\" y=\"\(f(legendY + 1))\">\(escapeXML(line.name))</text>\n"
+            out += "<text x=\"\(f(m.left + 22))\" y=\"\(f(legendY + 1))\">\(Quoting.html(line.name))</text>\n"
         }
         return out + "</svg>"
     }
@@ -103,10 +104,4 @@ func label(_ value: Double) -> String {
     while text.hasSuffix("0") { text.removeLast() }
     if text.hasSuffix(".") { text.removeLast() }
     return text == "-0" ? "0" : text
-}
-
-/// Text safe inside XML and HTML.
-func escapeXML(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }

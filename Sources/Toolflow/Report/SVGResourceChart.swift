@@ -1,3 +1,5 @@
+import HDLGen
+
 /// Resource use per unit against the budget as an SVG: one row per resource kind, one
 /// stacked segment per unit, in percent of the budget, with the budget drawn at 100 %.
 public struct SVGResourceChart: Sendable {
@@ -23,8 +25,8 @@ public struct SVGResourceChart: Sendable {
 
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
             + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
-        out += "<title>\(escapeXML(title))</title>\n"
-        out += "<text x=\"\(f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">\(escapeXML(title))</text>\n"
+        out += "<title>\(Quoting.html(title))</title>\n"
+        out += "<text x=\"\(f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">\(Quoting.html(title))</text>\n"
         for (row, kind) in kinds.enumerated() {
             let y = top + Double(row) * rowHeight
             out += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 15))\" text-anchor=\"end\">\(kind.rawValue)</text>\n"
@@ -33,7 +35,7 @@ public struct SVGResourceChart: Sendable {
                 let share = min(shares[index][kind]!, 10)
                 guard share > 0 else { continue }
                 out += "<rect x=\"\(f(px(start)))\" y=\"\(f(y + 4))\" width=\"\(f(px(start + share) - px(start)))\" height=\"16\" "
-                    + "fill=\"\(SVGPlot.colours[index % SVGPlot.colours.count])\"><title>\(escapeXML(unit.name)): "
+                    + "fill=\"\(SVGPlot.colours[index % SVGPlot.colours.count])\"><title>\(Quoting.html(unit.name)): "
                     + "\(label(unit.resources[kind])) \(kind.rawValue), \(label(100 * share)) % of the budget</title></rect>\n"
                 start += share
             }
@@ -45,7 +47,7 @@ public struct SVGResourceChart: Sendable {
         var x = left
         for (index, unit) in units.enumerated() {
             out += "<rect x=\"\(f(x))\" y=\"\(f(legendTop - 9))\" width=\"10\" height=\"10\" fill=\"\(SVGPlot.colours[index % SVGPlot.colours.count])\"/>"
-            out += "<text x=\"\(f(x + 14))\" y=\"\(f(legendTop))\">\(escapeXML(unit.name))</text>\n"
+            out += "<text x=\"\(f(x + 14))\" y=\"\(f(legendTop))\">\(Quoting.html(unit.name))</text>\n"
             x += 24 + Double(unit.name.count) * 6.5
         }
         return out + "</svg>"

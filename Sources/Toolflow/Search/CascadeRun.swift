@@ -49,7 +49,7 @@ public struct CascadeRun: Sendable {
             ("hpu-quantisation.json", text(r.hpu.quantisation.json)),
             ("lpu-quantisation.json", text(r.lpu.quantisation.json)),
         ]
-        files += [("report.json", try report.json()), ("report.html", report.html())]
+        files += [("report.json", try report.json()), ("report.html", try report.html())]
         var bundles: [(name: String, bundle: SimulationBundle)] = []
         let provenance = ["cascadecnn flow (seed \(r.seed)): \(r.model), tolerance \(r.tolerance) points"]
         var ipFiles: [(path: String, contents: String)] = []
@@ -62,7 +62,7 @@ public struct CascadeRun: Sendable {
             let testbench = cascade.program.testbench(images: cascade.images).testbench
             let bundle = SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench, provenance: provenance)
             bundles.append(("cascade", bundle))
-            let written = Set(bundle.files.map { "rtl/cascade/\($0.path)" })
+            let written = Set(try bundle.files.map { "rtl/cascade/\($0.path)" })
             ipFiles = try cascade.program.ipFiles(device: report.device, testbench: testbench, folder: "rtl/cascade")
                 .filter { !written.contains($0.path) }
         }
@@ -86,10 +86,10 @@ public struct CascadeRun: Sendable {
         bundles.append(("ceu", try ceu.simulationBundle(samples: samples, threshold: r.ceu.thresholdWord, stallPercent: 20,
                                                         seed: r.seed, provenance: provenance)))
         for (name, bundle) in bundles {
-            files += bundle.files.map { ("rtl/\(name)/\($0.path)", $0.contents) }
+            files += try bundle.files.map { ("rtl/\(name)/\($0.path)", $0.contents) }
         }
         files += ipFiles
-        files.append(("Makefile", makefile(units: bundles.map(\.name))))
+        files.append(("Makefile", try Template.fill("flow/Makefile", ["units": .list(bundles.map(\.name), field: "unit")])))
         return files
     }
 
@@ -99,23 +99,5 @@ public struct CascadeRun: Sendable {
     /// Writes everything into `directory`, replacing it, all or nothing.
     public func write(to directory: URL) throws {
         try FileOutput.replaceDirectory(directory, with: try files())
-    }
-
-    private func makefile(units: [String]) -> String {
-        """
-        # The RTL of the cascade chosen by cascadecnn flow: one folder per unit, each with its
-        # self-checking testbench. `make sim` simulates them all under Icarus Verilog,
-        # `make lint` runs verilator --lint-only -Wall on each.
-        UNITS = \(units.map { "rtl/\($0)" }.joined(separator: " "))
-
-        .PHONY: sim lint
-
-        sim:
-        \t@for unit in $(UNITS); do $(MAKE) -s -C $$unit sim || exit 1; done
-
-        lint:
-        \t@for unit in $(UNITS); do $(MAKE) -s -C $$unit lint || exit 1; done
-
-        """
     }
 }

@@ -1,5 +1,8 @@
+import HDLGen
+
 /// A FuseSoC core file (CAPI2) for generated RTL: its sources, a simulation target that runs
-/// the self-checking testbench under Icarus, and a Vivado target for the device's part.
+/// the self-checking testbench under Icarus, and a Vivado target for the device's part. The
+/// text is `templates/fusesoc/ip.core`; the description is quoted for YAML.
 public struct FuseSoCCore: Sendable {
     /// The core's VLNV name, e.g. `cascadecnn:engine:engine_w4_p8_k8:1.0.0`.
     public var name: String
@@ -20,44 +23,13 @@ public struct FuseSoCCore: Sendable {
     }
 
     public var contents: String {
-        func list(_ items: [String], indent: Int) -> String {
-            items.map { String(repeating: " ", count: indent) + "- \($0)" }.joined(separator: "\n")
+        get throws {
+            try Template.fill("fusesoc/ip.core", [
+                "name": .text(name), "description": .text(description), "top": .text(top),
+                "testbench": .text(testbench), "testbenchFile": .text(testbenchFile), "part": .text(device.part),
+                "rtlFiles": .list(rtlFiles, field: "file"),
+                "data": .list(testbenchData.map { ["file": $0, "copy": String($0.split(separator: "/").last ?? "")] }),
+            ])
         }
-        let data = testbenchData.map { "\($0) : {file_type: user, copyto: \(($0 as String).split(separator: "/").last!)}" }
-        return """
-            CAPI=2:
-            name: \(name)
-            description: \(description)
-
-            filesets:
-              rtl:
-                file_type: verilogSource
-                files:
-            \(list(rtlFiles, indent: 6))
-              tb:
-                file_type: verilogSource
-                files:
-            \(list([testbenchFile] + data, indent: 6))
-
-            targets:
-              default:
-                filesets: [rtl]
-                toplevel: \(top)
-              sim:
-                default_tool: icarus
-                filesets: [rtl, tb]
-                toplevel: \(testbench)
-                tools:
-                  icarus:
-                    iverilog_options: [-g2005, -Wall]
-              synth:
-                default_tool: vivado
-                filesets: [rtl]
-                toplevel: \(top)
-                tools:
-                  vivado:
-                    part: \(device.part)
-
-            """
     }
 }

@@ -13,6 +13,7 @@ struct IPBlock {
     /// The bundle's folder relative to the output ("" for the output itself).
     var folder: String
     var device: Device
+    /// The README's block-design paragraph: a filled `templates/vivado/*-block-design.md`.
     var blockDesign: String
 
     /// `path` inside the bundle's folder.
@@ -23,10 +24,10 @@ struct IPBlock {
             let modules = VerilogEmitter.files(for: try Circuit(wrapper))
             let rtl = modules.map { inFolder("rtl/\($0.name)") }
             let data = testbench.files().map(\.name).filter { $0.hasSuffix(".hex") }.map { inFolder("tb/\($0)") }
-            let core = FuseSoCCore(name: "cascadecnn:\(library):\(coreName):1.0.0", description: "\"\(description)\"",
+            let core = FuseSoCCore(name: "cascadecnn:\(library):\(coreName):1.0.0", description: description,
                                    top: wrapper.name, rtlFiles: rtl, testbench: testbench.name,
                                    testbenchFile: inFolder("tb/\(testbench.name).v"), testbenchData: data, device: device)
-            return zip(rtl, modules).map { ($0, $1.contents) }
+            return try zip(rtl, modules).map { ($0, $1.contents) }
                 + VivadoProject(top: wrapper.name, rtlFiles: rtl, device: device, blockDesign: blockDesign).files
                 + [("\(coreName).core", core.contents)]
         }
