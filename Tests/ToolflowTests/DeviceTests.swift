@@ -50,6 +50,13 @@ import Testing
         #expect("\(error!)".contains(path))
     }
 
+    @Test func deviceBytesReadLikeTheFile() throws {
+        #expect(try Device.load(data: Data(Device.zc706.fileJSON.utf8), path: "board.json") == Device.zc706)
+        #expect(throws: DeviceError.malformedFile(path: "board.json", reason: "missing field \"part\"")) {
+            try Device.load(data: Data("{\"name\": \"x\"}".utf8), path: "board.json")
+        }
+    }
+
     @Test func missingFileIsUnreadable() {
         #expect(throws: DeviceError.self) { try Device.resolve("/nonexistent/board.json") }
     }

@@ -49,6 +49,11 @@ public struct Quantisation: Codable, Equatable, Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadableFile(path: path, reason: (error as NSError).localizedDescription)
         }
+        return try load(data: data, path: path)
+    }
+
+    /// Reads the bytes of a quantisation JSON file; `path` names it in errors.
+    public static func load(data: Data, path: String) throws(ToolflowError) -> Quantisation {
         do {
             return try JSONDecoder().decode(Quantisation.self, from: data)
         } catch let error as DecodingError {
