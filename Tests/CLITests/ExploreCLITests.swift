@@ -23,6 +23,17 @@ import Testing
         }
     }
 
+    @Test func aDeviceFileWithAMillionCharacterNameIsListed() throws {
+        try withTemporaryDirectory { folder in
+            let name = String(repeating: "b", count: 1_000_000)
+            let template = try CommandLineRun.cascadecnn(["devices", "--print-template"]).standardOutput
+            let file = folder.appendingPathComponent("long.json")
+            try template.replacingOccurrences(of: "\"zc706\"", with: "\"\(name)\"").write(to: file, atomically: true, encoding: .utf8)
+            let list = try CommandLineRun.cascadecnn(["devices", "--file", file.path])
+            #expect(list.status == 0 && list.standardOutput.contains(name), "\(list.standardError)")
+        }
+    }
+
     @Test func exploreGivesThroughputPerWordlengthAndTheSpeedUp() throws {
         let model = CLI.example.appendingPathComponent("model.onnx").path
         let run = try CommandLineRun.cascadecnn(["explore", "--network", model, "--device", "zcu102", "--budget", "0.1",

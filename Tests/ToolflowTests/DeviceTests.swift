@@ -57,6 +57,12 @@ import Testing
         }
     }
 
+    @Test func aMillionCharacterNameReadsBack() throws {
+        var device = Device.zc706
+        device.name = String(repeating: "n", count: 1_000_000)
+        #expect(try Device.load(data: Data(device.fileJSON.utf8), path: "long.json") == device)
+    }
+
     @Test func missingFileIsUnreadable() {
         #expect(throws: DeviceError.self) { try Device.resolve("/nonexistent/board.json") }
     }
