@@ -40,8 +40,16 @@ func textTable(_ rows: [[String]], rightAligned: ClosedRange<Int>) -> String {
         row.enumerated().map { c, text in
             let pad = String(repeating: " ", count: widths[c] - text.count)
             return rightAligned.contains(c) ? pad + text : text + pad
-        }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: "  ").droppingTrailingWhitespace()
     }.joined(separator: "\n") + "\n"
+}
+
+extension String {
+    /// The text without trailing whitespace, found in one pass from the end: the regular
+    /// expression `\s+$` retried at every space and took minutes on a long padded cell.
+    fileprivate func droppingTrailingWhitespace() -> String {
+        String(self[..<(lastIndex { !$0.isWhitespace }.map(index(after:)) ?? startIndex)])
+    }
 }
 
 /// A number with up to three decimals and no trailing zeros.

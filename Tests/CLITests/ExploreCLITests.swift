@@ -23,6 +23,21 @@ import Testing
         }
     }
 
+    @Test func aDeviceFileWithAMillionCharacterNameIsRefusedAtOnce() throws {
+        try withTemporaryDirectory { folder in
+            let name = String(repeating: "b", count: 1_000_000)
+            let template = try CommandLineRun.cascadecnn(["devices", "--print-template"]).standardOutput
+            let file = folder.appendingPathComponent("long.json")
+            try template.replacingOccurrences(of: "\"zc706\"", with: "\"\(name)\"").write(to: file, atomically: true, encoding: .utf8)
+            let list = try CommandLineRun.cascadecnn(["devices", "--file", file.path])
+            // Read in linear time (main took 153 s at 100k characters), then refused: names reach
+            // the generated files and are at most 64 characters.
+            #expect(list.status == 2 && list.standardError.contains("name = \"bbbb") && list.standardError.contains("1 to 64 characters"),
+                    "\(list.standardError.prefix(300))")
+            #expect(list.standardError.count < 1000)
+        }
+    }
+
     @Test func exploreGivesThroughputPerWordlengthAndTheSpeedUp() throws {
         let model = CLI.example.appendingPathComponent("model.onnx").path
         let run = try CommandLineRun.cascadecnn(["explore", "--network", model, "--device", "zcu102", "--budget", "0.1",

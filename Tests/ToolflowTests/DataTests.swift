@@ -78,6 +78,16 @@ struct DataTests {
         #expect(throws: ToolflowError.self) { try Quantisation.load(path: url.path) }
     }
 
+    @Test("quantisation bytes read like the file, and errors name the path given")
+    func quantisationFromData() throws {
+        let file = Fixtures.example.appendingPathComponent("quantisation-8.json")
+        let q = try Quantisation.load(data: Data(contentsOf: file), path: "q8.json")
+        #expect(q == (try Quantisation.load(path: file.path)))
+        do { _ = try Quantisation.load(data: Data("[1, 2]".utf8), path: "bad.json"); Issue.record("accepted") } catch {
+            #expect(error.description.contains("bad.json"), "\(error)")
+        }
+    }
+
     @Test("calibrated formats hold the largest magnitude")
     func calibrationFormats() {
         #expect(RangeCalibration.format(wordlength: 8, largest: 1.0) == FixedPointFormat(wordlength: 8, fractionBits: 7))

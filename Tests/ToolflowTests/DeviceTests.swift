@@ -50,6 +50,26 @@ import Testing
         #expect("\(error!)".contains(path))
     }
 
+    @Test func deviceBytesReadLikeTheFile() throws {
+        #expect(try Device.load(data: Data(Device.zc706.fileJSON.utf8), path: "board.json") == Device.zc706)
+        #expect(throws: DeviceError.malformedFile(path: "board.json", reason: "missing field \"part\"")) {
+            try Device.load(data: Data("{\"name\": \"x\"}".utf8), path: "board.json")
+        }
+    }
+
+    @Test func aMillionCharacterNameIsRefusedWithAShortMessage() throws {
+        var device = Device.zc706
+        device.name = String(repeating: "n", count: 1_000_000)
+        do {
+            _ = try Device.load(data: Data(device.fileJSON.utf8), path: "long.json")
+            Issue.record("a 1M-character name was accepted")
+        } catch {
+            guard case .malformedField(let path, let field, _, _) = error else { Issue.record("\(error)"); return }
+            #expect(path == "long.json" && field == "name")
+            #expect(error.description.count < 1000)
+        }
+    }
+
     @Test func missingFileIsUnreadable() {
         #expect(throws: DeviceError.self) { try Device.resolve("/nonexistent/board.json") }
     }

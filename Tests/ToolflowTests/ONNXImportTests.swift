@@ -139,19 +139,25 @@ struct ConstantFoldingTests {
     }
 
     @Test func gatherConcatSlice() throws {
+        var budget = FoldingBudget(fileSize: 0)
         let shape = ConstantTensor(integers: [1, 16, 7, 7])
-        let first = try ConstantFolding.gather(shape, indices: ConstantTensor(shape: [], values: [0], isInteger: true), axis: 0)
+        let first = try ConstantFolding.gather(shape, indices: ConstantTensor(shape: [], values: [0], isInteger: true), axis: 0,
+                                               budget: &budget)
         #expect(first.shape == [] && first.values == [1])
         let joined = try ConstantFolding.concatenate([ConstantTensor(integers: [1]), ConstantTensor(integers: [-1])], axis: 0)
         #expect(joined.integers == [1, -1])
-        let sliced = try ConstantFolding.slice([shape, ConstantTensor(integers: [1]), ConstantTensor(integers: [100])], try NodeAttributes(Onnx_NodeProto()), opset: 13)
+        let sliced = try ConstantFolding.slice([shape, ConstantTensor(integers: [1]), ConstantTensor(integers: [100])],
+                                               try NodeAttributes(Onnx_NodeProto()), opset: 13, budget: &budget)
         #expect(sliced.integers == [16, 7, 7])
     }
 
     @Test func broadcasting() throws {
+        var budget = FoldingBudget(fileSize: 0)
         let column = ConstantTensor(shape: [2, 1], values: [10, 20], isInteger: false)
-        let sum = try ConstantFolding.broadcast(matrix, column, +)
+        let sum = try ConstantFolding.broadcast(matrix, column, +, budget: &budget)
         #expect(sum.shape == [2, 3] && sum.values == [11, 12, 13, 24, 25, 26])
-        #expect(throws: NodeProblem.self) { try ConstantFolding.broadcast(matrix, ConstantTensor(shape: [2], values: [1, 2], isInteger: false), +) }
+        #expect(throws: NodeProblem.self) {
+            try ConstantFolding.broadcast(matrix, ConstantTensor(shape: [2], values: [1, 2], isInteger: false), +, budget: &budget)
+        }
     }
 }

@@ -90,7 +90,9 @@ public enum NPY {
             guard let dim = Int(trimmed), dim >= 0 else { throw fail("invalid shape \(shapeText)") }
             shape.append(dim)
         }
-        guard let count = ConstantTensor.elementCount(shape, limit: 1 << 32) else { throw fail("shape \(shapeText) is too large") }
+        guard let count = ConstantTensor.elementCount(shape, limit: 1 << 32) else {
+            throw fail("shape \(shapeText) is too large (more than \(ImportLimits.rank) dimensions or 2^32 elements)")
+        }
         let start = headerStart + headerLength, expected = count * type.size
         guard data.count - start == expected else {
             throw fail("holds \(data.count - start) bytes of data, expected \(expected) for shape \(shape) of \(typeCode)")

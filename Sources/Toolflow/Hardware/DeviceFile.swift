@@ -42,23 +42,28 @@ extension Device {
     }
 
     /// Reads a device from a JSON file, checking that every field is present and plausible.
-    public static func load(path: String) throws -> Device {
+    public static func load(path: String) throws(DeviceError) -> Device {
         let data: Data
-        do { data = try InputFile.read(path) } catch { throw DeviceError.unreadableFile(path: path, reason: error.reason) }
+        do { data = try InputFile.read(path) } catch { throw .unreadableFile(path: path, reason: error.reason) }
+        return try load(data: data, path: path)
+    }
+
+    /// Reads a device from the bytes of a JSON device file; `path` names it in errors.
+    public static func load(data: Data, path: String) throws(DeviceError) -> Device {
         let fields: FileFields
         do { fields = try JSONDecoder().decode(FileFields.self, from: data) } catch let error as DecodingError {
-            throw DeviceError.malformedFile(path: path, reason: Self.explain(error))
+            throw .malformedFile(path: path, reason: Self.explain(error))
         } catch {
-            throw DeviceError.malformedFile(path: path, reason: "\(error)")
+            throw .malformedFile(path: path, reason: "\(error)")
         }
         guard let family = DeviceFamily(rawValue: fields.family) else {
             throw DeviceError.invalidField(path: path, field: "family", value: fields.family.quotedForMessage,
                                            allowed: DeviceFamily.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or "))
         }
-        func check<T: Comparable>(_ field: String, _ value: T, _ range: ClosedRange<T>) throws {
+        func check<T: Comparable>(_ field: String, _ value: T, _ range: ClosedRange<T>) throws(DeviceError) {
             guard range.contains(value) else {
-                throw DeviceError.invalidField(path: path, field: field, value: "\(value)",
-                                               allowed: "\(range.lowerBound)...\(range.upperBound)")
+                throw .invalidField(path: path, field: field, value: "\(value)",
+                                    allowed: "\(range.lowerBound)...\(range.upperBound)")
             }
         }
         // The name and part reach the generated Tcl, Makefiles, core file and report: refused

@@ -10,9 +10,10 @@ enum ConstantFolding {
         "Add", "Sub", "Mul", "Div", "Neg", "Sqrt", "Reciprocal", "Abs", "Relu",
     ]
 
-    /// The outputs of `op` on constant `inputs` (nil for an omitted optional input).
+    /// The outputs of `op` on constant `inputs` (nil for an omitted optional input). Each new
+    /// result is paid for from `budget` before it is allocated; a reshape shares its input's.
     static func evaluate(op: String, inputs: [ConstantTensor?], attributes a: NodeAttributes,
-                         opset: Int) throws -> [ConstantTensor] {
+                         opset: Int, budget: inout FoldingBudget) throws -> [ConstantTensor] {
         func input(_ i: Int) throws -> ConstantTensor {
             guard i < inputs.count, let t = inputs[i] else { throw NodeProblem.invalid("input \(i) is missing") }
             return t
@@ -32,6 +33,7 @@ enum ConstantFolding {
         case "Transpose":
             let data = try input(0)
             let perm = try a.ints("perm") ?? Array(data.shape.indices.reversed())
+            try budget.spend(data.count)
             return [try transpose(data, perm: perm)]
         case "Flatten":
             let data = try input(0)
@@ -46,22 +48,26 @@ enum ConstantFolding {
             return [ConstantTensor(shape: shape, values: data.values, isInteger: data.isInteger)]
         case "Concat":
             let parts = try (0..<inputs.count).map { (i: Int) throws -> ConstantTensor in try input(i) }
+            try budget.spend(parts.reduce(0) { $0 + $1.count })
             return [try concatenate(parts, axis: try a.int("axis") ?? { throw NodeProblem.invalid("Concat needs an axis") }())]
         case "Gather":
-            return [try gather(try input(0), indices: try input(1), axis: try a.int("axis", default: 0))]
+            return [try gather(try input(0), indices: try input(1), axis: try a.int("axis", default: 0), budget: &budget)]
         case "Cast":
             guard let to = try a.int("to"), let type = Onnx_TensorProto.DataType(rawValue: to) else {
                 throw NodeProblem.invalid("Cast needs a valid \"to\"")
             }
-            return [try cast(try input(0), to: type)]
+            let data = try input(0)
+            try budget.spend(data.count)
+            return [try cast(data, to: type)]
         case "Shape":
             let data = try input(0)
             return [ConstantTensor(integers: try shapeSlice(data.shape, a, opset: opset))]
         case "Slice":
-            return [try slice(inputs, a, opset: opset)]
+            return [try slice(inputs, a, opset: opset, budget: &budget)]
         case "ConstantOfShape":
             let shape = try input(0).integers
             guard let count = ConstantTensor.elementCount(shape) else { throw NodeProblem.invalid("invalid shape \(shape)") }
+            try budget.spend(count)
             var fill = ConstantTensor(shape: [1], values: [0], isInteger: false)
             if let t = try a.tensor("value") {
                 do { fill = try t.constantTensor() } catch { throw NodeProblem.invalid("value: \(TensorDecodingError.text(of: error))") }
@@ -78,12 +84,13 @@ enum ConstantFolding {
             case "Mul": f = { $0 * $1 }
             default: f = integer ? { $1 == 0 ? 0 : ($0 / $1).rounded(.towardZero) } : { $0 / $1 }
             }
-            var result = try broadcast(x, y, f)
+            var result = try broadcast(x, y, f, budget: &budget)
             result.isInteger = integer
             if !integer { result.values = result.values.map { Double(Float($0)) } }
             return [result]
         case "Neg", "Sqrt", "Reciprocal", "Abs", "Relu":
             var x = try input(0)
+            try budget.spend(x.count)
             let f: (Double) -> Double
             switch op {
             case "Neg": f = { -$0 }
@@ -136,7 +143,9 @@ enum ConstantFolding {
             }
         }
         let known = result.enumerated().filter { $0.offset != inferred }.map(\.element)
-        guard let knownCount = ConstantTensor.elementCount(known) else { throw NodeProblem.invalid("shape \(target) is too large") }
+        guard target.count <= ImportLimits.rank, let knownCount = ConstantTensor.elementCount(known) else {
+            throw NodeProblem.invalid("shape \(target) is too large")
+        }
         if let i = inferred {
             guard knownCount > 0, total % knownCount == 0 else {
                 throw NodeProblem.invalid("cannot reshape \(shape) (\(total) elements) to \(target)")
@@ -161,6 +170,7 @@ enum ConstantFolding {
 
     static func unsqueezedShape(_ shape: [Int], axes: [Int]) throws -> [Int] {
         let rank = shape.count + axes.count
+        guard rank <= ImportLimits.rank else { throw NodeProblem.unsupported("the result would have rank \(rank), more than \(ImportLimits.rank)") }
         var inserted = Set<Int>()
         for axis in axes { inserted.insert(try normalizedAxis(axis, rank: rank)) }
         guard inserted.count == axes.count else { throw NodeProblem.invalid("Unsqueeze axes \(axes) repeat") }
@@ -210,19 +220,24 @@ enum ConstantFolding {
         return ConstantTensor(shape: shape, values: values, isInteger: parts.allSatisfy(\.isInteger))
     }
 
-    static func gather(_ data: ConstantTensor, indices: ConstantTensor, axis: Int) throws -> ConstantTensor {
+    static func gather(_ data: ConstantTensor, indices: ConstantTensor, axis: Int,
+                       budget: inout FoldingBudget) throws -> ConstantTensor {
         let a = try normalizedAxis(axis, rank: data.shape.count)
         let size = data.shape[a]
         let outer = data.shape[..<a].reduce(1, *), inner = data.shape[(a + 1)...].reduce(1, *)
+        let shape = Array(data.shape[..<a]) + indices.shape + Array(data.shape[(a + 1)...])
+        guard let count = ConstantTensor.elementCount(shape) else { throw NodeProblem.invalid("the result shape \(shape) is too large") }
+        try budget.spend(count)
+        let positions = indices.integers
         var values: [Double] = []
+        values.reserveCapacity(count)
         for o in 0..<outer {
-            for index in indices.integers {
+            for index in positions {
                 let i = index < 0 ? index + size : index
                 guard i >= 0, i < size else { throw NodeProblem.invalid("Gather index \(index) is out of range 0..<\(size)") }
                 values += data.values[((o * size + i) * inner)..<((o * size + i + 1) * inner)]
             }
         }
-        let shape = Array(data.shape[..<a]) + indices.shape + Array(data.shape[(a + 1)...])
         return ConstantTensor(shape: shape, values: values, isInteger: data.isInteger)
     }
 
@@ -247,7 +262,8 @@ enum ConstantFolding {
         return start < end ? Array(shape[start..<end]) : []
     }
 
-    static func slice(_ inputs: [ConstantTensor?], _ a: NodeAttributes, opset: Int) throws -> ConstantTensor {
+    static func slice(_ inputs: [ConstantTensor?], _ a: NodeAttributes, opset: Int,
+                      budget: inout FoldingBudget) throws -> ConstantTensor {
         guard let data = inputs.first ?? nil else { throw NodeProblem.invalid("input 0 is missing") }
         let starts: [Int], ends: [Int], axesIn: [Int]?, stepsIn: [Int]?
         if opset < 10 {
@@ -264,35 +280,36 @@ enum ConstantFolding {
         guard ends.count == starts.count, axes.count == starts.count, steps.count == starts.count else {
             throw NodeProblem.invalid("Slice starts, ends, axes and steps differ in length")
         }
-        var ranges = data.shape.map { Array(0..<$0) }
+        // Per axis, the indices taken: `count` of them from `first` by `step` (computed, not
+        // listed: an empty tensor may claim a dimension of 2^28).
+        var ranges = data.shape.map { (first: 0, step: 1, count: $0) }
         for (i, axis) in axes.enumerated() {
-            let d = try normalizedAxis(axis, rank: data.shape.count), size = data.shape[d], step = steps[i]
-            guard step != 0 else { throw NodeProblem.invalid("Slice step is zero") }
+            let d = try normalizedAxis(axis, rank: data.shape.count), size = data.shape[d]
+            guard steps[i] != 0 else { throw NodeProblem.invalid("Slice step is zero") }
+            // A step past the axis takes one index either way; clamped, it cannot overflow.
+            let step = max(-size - 1, min(steps[i], size + 1))
             func clampIndex(_ v: Int, _ low: Int, _ high: Int) -> Int { min(max(v < 0 ? v + size : v, low), high) }
-            var picked: [Int] = []
-            if step > 0 {
-                var j = clampIndex(starts[i], 0, size); let end = clampIndex(ends[i], 0, size)
-                while j < end { picked.append(j); j += step }
-            } else {
-                var j = clampIndex(starts[i], -1, size - 1); let end = clampIndex(ends[i], -1, size - 1)
-                while j > end { picked.append(j); j += step }
-            }
-            ranges[d] = picked
+            let (first, end) = step > 0 ? (clampIndex(starts[i], 0, size), clampIndex(ends[i], 0, size))
+                                        : (clampIndex(starts[i], -1, size - 1), clampIndex(ends[i], -1, size - 1))
+            let count = step > 0 ? (end - first + step - 1) / step : (first - end - step - 1) / -step
+            ranges[d] = (first, step, max(0, count))
         }
         let shape = ranges.map(\.count)
+        try budget.spend(shape.reduce(1, *))
         let strides = ConstantTensor.strides(of: data.shape)
         var values: [Double] = []
         func visit(_ d: Int, _ offset: Int) {
             if d == shape.count { values.append(data.values[offset]); return }
-            for i in ranges[d] { visit(d + 1, offset + i * strides[d]) }
+            let range = ranges[d]
+            for n in 0..<range.count { visit(d + 1, offset + (range.first + n * range.step) * strides[d]) }
         }
         if shape.allSatisfy({ $0 > 0 }) { visit(0, 0) }
         return ConstantTensor(shape: shape, values: values, isInteger: data.isInteger)
     }
 
     /// `f` applied elementwise with numpy broadcasting.
-    static func broadcast(_ x: ConstantTensor, _ y: ConstantTensor,
-                          _ f: (Double, Double) -> Double) throws -> ConstantTensor {
+    static func broadcast(_ x: ConstantTensor, _ y: ConstantTensor, _ f: (Double, Double) -> Double,
+                          budget: inout FoldingBudget) throws -> ConstantTensor {
         let rank = max(x.shape.count, y.shape.count)
         let xs = Array(repeating: 1, count: rank - x.shape.count) + x.shape
         let ys = Array(repeating: 1, count: rank - y.shape.count) + y.shape
@@ -302,6 +319,7 @@ enum ConstantFolding {
             shape.append(a == 1 ? b : a)
         }
         guard let count = ConstantTensor.elementCount(shape) else { throw NodeProblem.invalid("broadcast shape \(shape) is too large") }
+        try budget.spend(count)
         let xStrides = zip(ConstantTensor.strides(of: xs), xs).map { $1 == 1 ? 0 : $0 }
         let yStrides = zip(ConstantTensor.strides(of: ys), ys).map { $1 == 1 ? 0 : $0 }
         var values = [Double](repeating: 0, count: count)

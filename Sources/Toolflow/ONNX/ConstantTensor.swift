@@ -32,17 +32,20 @@ struct ConstantTensor: Sendable {
         return strides
     }
 
-    /// The element count of `shape`, or nil when a dimension is negative or the count is
-    /// larger than `limit` (a corrupted file must not make the importer allocate absurdly).
+    /// The element count of `shape`, or nil when a dimension is negative, the rank is above
+    /// `ImportLimits.rank` or the count is larger than `limit` (a corrupted file must not make
+    /// the importer allocate absurdly). Zero dimensions count as one in that bound, so that
+    /// the strides and products of an empty `[0, 2^39, 2^39]` cannot overflow either.
     static func elementCount(_ shape: [Int], limit: Int = 1 << 28) -> Int? {
-        var count = 1
+        guard shape.count <= ImportLimits.rank else { return nil }
+        var extent = 1
         for dim in shape {
             guard dim >= 0 else { return nil }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            let (product, overflow) = extent.multipliedReportingOverflow(by: max(dim, 1))
             guard !overflow, product <= limit else { return nil }
-            count = product
+            extent = product
         }
-        return count
+        return shape.contains(0) ? 0 : extent
     }
 }
 

@@ -44,7 +44,7 @@ public enum ONNXImporter {
             throw .malformedModel(path: path, reason: "it imports no ai.onnx opset")
         }
         guard supportedOpsets.contains(opset) else { throw .unsupportedOpset(domain: "", version: opset) }
-        var graphImporter = GraphImporter(path: path, opset: opset)
+        var graphImporter = GraphImporter(path: path, opset: opset, fileSize: data.count)
         return try graphImporter.run(model.graph)
     }
 }
@@ -61,8 +61,11 @@ private struct GraphImporter {
     /// Outputs that exist but cannot be used (MaxPool indices, Dropout masks, ...).
     var unusable: Set<String> = []
     var layers: [Layer] = []
+    var foldingBudget: FoldingBudget
 
-    init(path: String, opset: Int) { self.path = path; self.opset = opset }
+    init(path: String, opset: Int, fileSize: Int) {
+        self.path = path; self.opset = opset; foldingBudget = FoldingBudget(fileSize: fileSize)
+    }
 
     mutating func run(_ graph: Onnx_GraphProto) throws(ToolflowError) -> Network {
         for tensor in graph.initializer {
@@ -165,7 +168,7 @@ private struct GraphImporter {
             }
             shape.append(Int(value))
         }
-        guard ConstantTensor.elementCount(shape) != nil else {
+        guard ConstantTensor.elementCount(shape, limit: ImportLimits.activationElements) != nil else {
             throw .malformedModel(path: path, reason: "input \"\(input.name)\" is too large")
         }
         return shape
@@ -197,7 +200,8 @@ private struct GraphImporter {
                 throw NodeProblem.unsupported("\(node.opType) on constants cannot be evaluated at import; supported: \(ConstantFolding.supportedOps.sorted().joined(separator: ", "))")
             }
             let inputs = node.input.map { $0.isEmpty ? nil : constants[$0] }
-            let outputs = try ConstantFolding.evaluate(op: node.opType, inputs: inputs, attributes: attributes, opset: opset)
+            let outputs = try ConstantFolding.evaluate(op: node.opType, inputs: inputs, attributes: attributes, opset: opset,
+                                                       budget: &foldingBudget)
             for (outputName, value) in zip(node.output, outputs) where !outputName.isEmpty {
                 constants[outputName] = value
             }
@@ -224,6 +228,7 @@ private struct GraphImporter {
             }
             return tensor
         }
+        let layerCount = layers.count
         switch node.opType {
         case "Identity":
             break
@@ -262,6 +267,7 @@ private struct GraphImporter {
         default:
             throw NodeProblem.unsupported("the op is not supported; supported ops: Conv, Gemm, MatMul, Add (bias), BatchNormalization, Relu, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Squeeze, Unsqueeze, Softmax, Dropout, Identity, and constant computations")
         }
+        for layer in layers[layerCount...] { try ImportLimits.check(layer) }
         activation = node.output[0]
         for extra in node.output.dropFirst() where !extra.isEmpty { unusable.insert(extra) }
     }
@@ -327,7 +333,7 @@ private struct GraphImporter {
         let groups = try a.int("group", default: 1)
         let (outChannels, groupChannels) = (weights.shape[0], weights.shape[1])
         let inChannels = activationShape[1]
-        guard groups >= 1, outChannels % groups == 0, groupChannels * groups == inChannels else {
+        guard groups >= 1, groups <= inChannels, outChannels % groups == 0, groupChannels * groups == inChannels else {
             throw NodeProblem.invalid("weights of shape \(weights.shape) with group \(groups) do not fit an input of \(inChannels) channels")
         }
         let kernel = Array(weights.shape[2...])
@@ -493,6 +499,9 @@ private struct GraphImporter {
         }
         let pooling = Pooling(window: w, countIncludesPadding: countPad)
         let input = Array(activationShape.dropFirst())
+        if let output = pooling.outputShape(for: input) {
+            try ImportLimits.checkWindowTable(positions: output[1] * output[2], area: w.kernelHeight * w.kernelWidth)
+        }
         guard let output = pooling.outputShape(for: input), pooling.windowTable(inputShape: input) != nil else {
             throw NodeProblem.invalid("some pooling window lies entirely in the padding")
         }

@@ -47,6 +47,11 @@ public struct Quantisation: Codable, Equatable, Sendable {
     public static func load(path: String) throws(ToolflowError) -> Quantisation {
         let data: Data
         do { data = try InputFile.read(path) } catch { throw .unreadableFile(path: path, reason: error.reason) }
+        return try load(data: data, path: path)
+    }
+
+    /// Reads the bytes of a quantisation JSON file; `path` names it in errors.
+    public static func load(data: Data, path: String) throws(ToolflowError) -> Quantisation {
         do {
             return try JSONDecoder().decode(Quantisation.self, from: data)
         } catch let error as DecodingError {
