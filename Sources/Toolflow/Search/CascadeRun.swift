@@ -96,9 +96,9 @@ public struct CascadeRun: Sendable {
     /// Evaluation samples the LPU scored.
     var sampleCount: Int { lpuEvalScores.count / max(1, result.classes) }
 
-    /// Writes everything into `directory`, replacing it, all or nothing.
-    public func write(to directory: URL) throws {
-        try FileOutput.replaceDirectory(directory, with: try files())
+    /// Writes everything as the whole of `folder`, all or nothing (see `OutputFolder`).
+    public func write(to folder: OutputFolder) throws {
+        try folder.write(try files())
     }
 
     private func makefile(units: [String]) -> String {
