@@ -61,8 +61,9 @@ enum FileSystem {
         for folder in folders.reversed() { rmdir(folder) }
     }
 
-    /// Writes `data` to a new file at `path` (never an existing one).
-    static func writeNewFile(_ path: String, _ data: Data) throws {
+    /// Writes `data` to a new file at `path` (never an existing one), calling `checkpoint`
+    /// after every megabyte so that a signal is noticed during a long write.
+    static func writeNewFile(_ path: String, _ data: Data, checkpoint: () throws -> Void = {}) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw Failure() }
         var isOpen = true
@@ -76,6 +77,7 @@ enum FileSystem {
                     throw Failure()
                 }
                 offset += written
+                try checkpoint()
             }
         }
         isOpen = false

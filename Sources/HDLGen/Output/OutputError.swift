@@ -19,6 +19,8 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
     case oldTreeLeft(path: String, leftover: String, reason: String)
     /// A generated file whose relative path would leave the folder (a bug, or a hostile name).
     case invalidFilePath(String)
+    /// SIGINT or SIGTERM arrived while writing; the partial output has been removed.
+    case interrupted(signal: Int32)
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
             return "wrote \(path), but part of its previous contents could not be removed (\(reason)); they are in \(leftover)"
         case let .invalidFilePath(path):
             return "refusing to write the generated file \"\(path)\": its path leaves the output folder"
+        case let .interrupted(signal):
+            return "interrupted by signal \(signal); the partial output was removed"
         }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// of cascadecnn wrote (it holds `OutputManifest.fileName`), is replaced; any other folder only
 /// with `force`; never a protected one (`ProtectedPaths`), whatever `force` says. The new tree
 /// is staged beside the destination and swapped in by renames (`StagedFolder`), so a failure
-/// leaves the old tree as it was and removes no file of the user's.
+/// or a signal leaves the old tree as it was and removes no file of the user's.
 public struct OutputFolder: Sendable {
     /// The destination as the user gave it.
     public var path: String
@@ -92,19 +92,21 @@ public struct OutputFolder: Sendable {
     }
 
     /// Writes `files` (paths relative to the folder) and the manifest as the whole folder:
-    /// afterwards it holds exactly these, or, on any error, what it held before.
+    /// afterwards it holds exactly these, or, on any error or signal, what it held before.
     public func write(_ files: [(path: String, contents: String)]) throws(OutputError) {
         try Self.validate(files.map(\.path))
-        let destination = try destination()
-        var staged = try StagedFolder(for: destination)
-        do throws(OutputError) {
-            for file in files { try staged.add(file.path, Data(file.contents.utf8)) }
-            try staged.add(OutputManifest.fileName, OutputManifest(command: command, files: files.map(\.path)).json)
-        } catch {
-            staged.discard()
-            throw error
+        try Interruption.deferringSignals { () throws(OutputError) in
+            let destination = try destination()
+            var staged = try StagedFolder(for: destination)
+            do throws(OutputError) {
+                for file in files { try staged.add(file.path, Data(file.contents.utf8)) }
+                try staged.add(OutputManifest.fileName, OutputManifest(command: command, files: files.map(\.path)).json)
+            } catch {
+                staged.discard()
+                throw error
+            }
+            try staged.swap()
         }
-        try staged.swap()
     }
 
     /// The path of `path` (an input, say) from inside this folder, e.g.

@@ -23,12 +23,15 @@ struct StagedFolder {
         }
     }
 
-    /// Writes one file into the staging tree.
+    /// Writes one file into the staging tree; a signal that arrived stops the write.
     mutating func add(_ path: String, _ data: Data) throws(OutputError) {
+        try Interruption.checkpoint()
         let url = staging + "/" + path
         do {
             _ = try FileSystem.makeFolders((url as NSString).deletingLastPathComponent)
-            try FileSystem.writeNewFile(url, data)
+            try FileSystem.writeNewFile(url, data, checkpoint: { try Interruption.checkpoint() })
+        } catch let error as OutputError {
+            throw error
         } catch {
             throw .unwritable(path: destination.display, reason: (error as? FileSystem.Failure)?.reason ?? "\(error)")
         }
