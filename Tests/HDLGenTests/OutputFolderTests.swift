@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import HDLGen
 
-/// The rules and the mechanics of `OutputFolder`, with failures injected
+/// The rules and the mechanics of `OutputFolder` and `OutputFile`, with failures injected
 /// through the public API: a generated tree whose paths collide fails half-way through the
 /// staging, and the old tree must come out whole.
 @Suite struct OutputFolderTests {
@@ -107,6 +107,22 @@ import Testing
             }
             // An input that does not exist cannot be lost.
             try OutputFolder(root + "/other", inputs: [root + "/other/missing.onnx"]).check()
+        }
+    }
+
+    @Test func singleFilesAreReplacedWholeAndNeverOverAnInput() throws {
+        try withFolder { root in
+            let input = root + "/inputs.npy"
+            try Data("input".utf8).write(to: URL(fileURLWithPath: input))
+            #expect(throws: OutputError.overwritesInput(path: input, option: "--output")) {
+                try OutputFile(input, fileExtension: "npy", inputs: [input]).write(Data("x".utf8))
+            }
+            #expect(throws: OutputError.wrongExtension(path: root + "/s.json", expected: "npy")) {
+                try OutputFile(root + "/s.json", fileExtension: "npy").write(Data("x".utf8))
+            }
+            try OutputFile(root + "/s.npy", fileExtension: "npy").write(Data("old".utf8))
+            try OutputFile(root + "/s.npy", fileExtension: "npy", inputs: [input]).write(Data("new".utf8))
+            #expect(contents(root) == ["inputs.npy": Data("input".utf8), "s.npy": Data("new".utf8)])
         }
     }
 }

@@ -63,7 +63,8 @@ enum FileSystem {
 
     /// Writes `data` to a new file at `path` (never an existing one), calling `checkpoint`
     /// after every megabyte so that a signal is noticed during a long write.
-    static func writeNewFile(_ path: String, _ data: Data, checkpoint: () throws -> Void = {}) throws {
+    static func writeNewFile(_ path: String, _ data: Data, sync: Bool = false,
+                             checkpoint: () throws -> Void = {}) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw Failure() }
         var isOpen = true
@@ -80,6 +81,7 @@ enum FileSystem {
                 try checkpoint()
             }
         }
+        if sync, fsync(descriptor) != 0 { throw Failure() }
         isOpen = false
         guard close(descriptor) == 0 else { throw Failure() }
     }

@@ -11,6 +11,14 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
     case notAnOutput(path: String)
     /// Something other than a folder is where a folder is to be written.
     case notAFolder(path: String)
+    /// A folder, or a path ending in `/`, where a file is to be written.
+    case isAFolder(path: String, fileExtension: String?)
+    /// Something other than a regular file (a device, a pipe) is where a file is to be written.
+    case notAFile(path: String)
+    /// A file name without the extension its format needs.
+    case wrongExtension(path: String, expected: String)
+    /// A file destination that is one of the command's inputs.
+    case overwritesInput(path: String, option: String)
     /// A folder to be replaced holding a folder whose entries cannot be removed.
     case unremovable(path: String, inner: String, reason: String)
     /// A destination that cannot be written: read-only, no permission, no space.
@@ -33,6 +41,14 @@ public enum OutputError: Error, Equatable, CustomStringConvertible, Sendable {
                 + "(it has no \(OutputManifest.fileName)); choose a new or empty folder, or add --force to replace its contents"
         case let .notAFolder(path):
             return "cannot write the folder \(path): something other than a folder is there; remove it or choose another name"
+        case let .isAFolder(path, fileExtension):
+            return "cannot write \(path): it is a folder; give a file name" + (fileExtension.map { " ending in .\($0)" } ?? "")
+        case let .notAFile(path):
+            return "refusing to write \(path): it is not a regular file; choose another file name"
+        case let .wrongExtension(path, expected):
+            return "cannot write \(path): the file name must end in .\(expected)"
+        case let .overwritesInput(path, option):
+            return "refusing to write \(path) (\(option)): it is an input of this command; choose another file name"
         case let .unremovable(path, inner, reason):
             return "refusing to replace \(path): \(inner) cannot be emptied (\(reason)); nothing was changed"
         case let .unwritable(path, reason):

@@ -32,4 +32,9 @@ struct ProtectedPaths {
         }
         return nil
     }
+
+    /// The input that the real path `file` is, if any.
+    func input(at file: String) -> String? {
+        inputs.first { $0.locations.contains(file) }?.given
+    }
 }
