@@ -18,7 +18,7 @@ struct CascadeSimulationCommand {
     func run() throws {
         let (program, images, result, labels) = try prepare()
         let hardware = result.hardware!
-        let modelPath = options.model ?? resolve(hardware.modelPath)
+        let modelPath = options.model ?? hardware.model(besideFile: cascadeFile)
         let kept = try output.map {
             try OutputOptions.folder($0, inputs: [cascadeFile, modelPath] + options.inputs, force: force)
         }
@@ -80,7 +80,7 @@ struct CascadeSimulationCommand {
             guard let hardware = result.hardware else {
                 throw ToolflowError.dataMismatch("\(cascadeFile) has no hardware section: the layer engine cannot run its network")
             }
-            let network = try ONNXImporter.importModel(atPath: options.model ?? resolve(hardware.modelPath))
+            let network = try ONNXImporter.importModel(atPath: options.model ?? hardware.model(besideFile: cascadeFile))
             let dataset = try options.dataset(for: network)
             let high = try QuantisedNetwork(network: network, quantisation: result.hpu.quantisation)
             let low = try high.derivingLowPrecision(result.lpu.quantisation, rounding: result.weightRounding)
@@ -92,12 +92,5 @@ struct CascadeSimulationCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-    }
-
-    /// The model path of cascade.json: as written, or relative to the file's folder.
-    private func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
-        let beside = URL(fileURLWithPath: cascadeFile).deletingLastPathComponent().appendingPathComponent(path).path
-        return FileManager.default.fileExists(atPath: beside) ? beside : path
     }
 }
