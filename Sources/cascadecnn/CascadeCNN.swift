@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HDLGen
 
 /// The command-line tool over HDLGen and the toolflow.
 @main
@@ -16,6 +17,7 @@ struct CascadeCNN: ParsableCommand {
 
     /// Runs the command; any error that is not a help request exits with status 2.
     static func main() {
+        Interruption.handleSignals()
         do {
             var command = try parseAsRoot(Self.joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
             try command.run()

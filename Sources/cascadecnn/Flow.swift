@@ -1,6 +1,7 @@
 import ArgumentParser
 import FixedPoint
 import Foundation
+import HDLGen
 import Toolflow
 
 /// `cascadecnn flow`: the whole CascadeCNN search on a model, and the RTL of its choice.
@@ -28,7 +29,8 @@ struct Flow: ParsableCommand {
     var hpuWordlength: Int?
     @Option(help: "How the truncation unit rounds LPU weights: half-up or truncate.") var rounding: Rounding = .halfUp
     @Option(help: "Seed of the testbench stimulus; the same inputs and seed give the same files.") var seed: UInt64 = 1
-    @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).") var output = "cascade-out"
+    @Option(name: .shortAndLong, help: OutputOptions.folderHelp) var output = "cascade-out"
+    @Flag(help: OutputOptions.forceHelp) var force = false
 
     func validate() throws {
         _ = try parsedReference()
@@ -65,12 +67,13 @@ struct Flow: ParsableCommand {
     }
 
     func run() throws {
+        let folder = try OutputOptions.folder(output, inputs: [model, eval, test, device], force: force)
         let start = Date()
         let flow = CascadeFlow(try flowConfiguration())
         let run = try flow.run { message in
             FileHandle.standardError.write(Data(TerminalText.escaped(String(format: "[%5.1fs] %@\n", Date().timeIntervalSince(start), message)).utf8))
         }
-        try run.write(to: URL(fileURLWithPath: output))
+        try run.write(to: folder)
         let r = run.result
         func percent(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
         print("""

@@ -20,8 +20,11 @@ struct Generate: ParsableCommand {
 
 /// Options every `generate` subcommand shares: where to write and what to simulate.
 struct BundleOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).")
+    @Option(name: .shortAndLong, help: OutputOptions.folderHelp)
     var output: String
+
+    @Flag(help: OutputOptions.forceHelp)
+    var force = false
 
     @Option(help: "Random stimulus after the corner cases: cycles (samples for the CEU).")
     var vectors: Int = 512
@@ -36,11 +39,17 @@ struct BundleOptions: ParsableArguments {
         guard (1...1_000_000).contains(vectors) else {
             throw ValidationError("--vectors \(vectors) is outside 1...1000000")
         }
+        _ = try folder()
+    }
+
+    /// The folder to write, checked (the unit's commands call it before building the unit).
+    func folder() throws -> OutputFolder {
+        try OutputOptions.folder(output, inputs: [], force: force)
     }
 
     /// Writes `bundle` and says what was written.
     func write(_ bundle: SimulationBundle, summary: String, details: [String]) throws {
-        try bundle.write(to: URL(fileURLWithPath: output))
+        try bundle.write(to: folder())
         let rtl = bundle.circuit.modules.map { "rtl/\($0.name).v" }.joined(separator: ", ")
         var lines: [String] = [summary, "  RTL:        \(rtl)",
                                "  testbench:  tb/\(bundle.testbench.name).v, \(bundle.testbench.summary)"]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FixedPoint
 import Foundation
+import HDLGen
 import Toolflow
 
 extension Rounding: ExpressibleByArgument {}
@@ -24,10 +25,11 @@ struct Infer: ParsableCommand {
     @Option(help: "A quantisation JSON file: run in fixed point.") var quantisation: String?
     @Option(help: "Calibrate a quantisation of this wordlength and run in fixed point.") var wordlength: Int?
     @Option(help: "The data folder to calibrate on (default: --data).") var calibrationData: String?
-    @Option(help: "Write the quantisation used to this JSON file.") var saveQuantisation: String?
+    @Option(help: "Write the quantisation used to this JSON file (atomically; never over an input).") var saveQuantisation: String?
     @Option(help: "An HPU quantisation whose weight words the LPU's are derived from.") var weightsFrom: String?
     @Option(help: "Rounding of the LPU weight derivation: half-up or truncate.") var rounding: Rounding = .halfUp
-    @Option(help: "Write the class scores (float32, images × classes) to this .npy file.") var output: String?
+    @Option(help: "Write the class scores (float32, images × classes) to this .npy file (atomically; never over an input).")
+    var output: String?
 
     func run() throws {
         do {
@@ -38,13 +40,24 @@ struct Infer: ParsableCommand {
         }
     }
 
-    private func execute() throws(ToolflowError) {
+    /// Every file the command reads: never overwritten by its outputs.
+    private var inputs: [String] {
+        [model, quantisation, weightsFrom].compactMap { $0 } + OutputOptions.data(data) + OutputOptions.data(calibrationData)
+    }
+
+    private func execute() throws {
         if quantisation != nil && wordlength != nil {
-            throw .invalidQuantisation("give either --quantisation or --wordlength, not both")
+            throw ToolflowError.invalidQuantisation("give either --quantisation or --wordlength, not both")
         }
         if weightsFrom != nil && quantisation == nil && wordlength == nil {
-            throw .invalidQuantisation("--weights-from needs the LPU's --quantisation or --wordlength")
+            throw ToolflowError.invalidQuantisation("--weights-from needs the LPU's --quantisation or --wordlength")
         }
+        let scoresFile = output.map { OutputFile($0, fileExtension: "npy", inputs: inputs) }
+        let quantisationFile = saveQuantisation.map {
+            OutputFile($0, fileExtension: "json", inputs: inputs, option: "--save-quantisation")
+        }
+        try scoresFile?.check()
+        try quantisationFile?.check()
         let network = try ONNXImporter.importModel(atPath: model)
         let dataset = try Dataset.load(folder: data)
         try dataset.validate(for: network)
@@ -52,10 +65,10 @@ struct Infer: ParsableCommand {
         var chosen: Quantisation?
         if let quantisation { chosen = try Quantisation.load(path: quantisation) }
         if let wordlength {
-            let calibration = try calibrationData.map { (path) throws(ToolflowError) in try Dataset.load(folder: path) } ?? dataset
+            let calibration = try calibrationData.map { path in try Dataset.load(folder: path) } ?? dataset
             chosen = try RangeCalibration.quantisation(for: network, data: calibration, wordlength: wordlength)
         }
-        if let chosen, let saveQuantisation { try chosen.save(path: saveQuantisation) }
+        if let chosen, let quantisationFile { try chosen.save(to: quantisationFile) }
 
         let start = Date()
         let scores: Scores
@@ -85,9 +98,9 @@ struct Infer: ParsableCommand {
             print(String(format: "accuracy: %.2f%% (%d/%d)", 100 * scores.accuracy(labels: labels), correct, labels.count))
         }
         print(String(format: "time: %.3f s (%.0f images/s)", seconds, Double(dataset.count) / max(seconds, 1e-9)))
-        if let output {
-            try NPY.write(NPY.encode(floats: scores.values, shape: [scores.count, scores.classes]), to: output)
-            print("scores: \(output)")
+        if let scoresFile {
+            try scoresFile.write(NPY.encode(floats: scores.values, shape: [scores.count, scores.classes]))
+            print("scores: \(scoresFile.path)")
         }
     }
 }

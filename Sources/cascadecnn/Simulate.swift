@@ -28,7 +28,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Cycles from a memory request to its response.") var memoryLatency: Int = 2
     @Option(help: "Chance in percent that the memory model refuses a request in a cycle.") var stallPercent: Int = 0
     @Option(help: "The simulator: icarus, or verilator (compiles first, then runs far faster).") var simulator: Simulator = .icarus
-    @Option(help: "Keep the simulation bundle (RTL, testbench, memory image, Makefile) in this folder.") var output: String?
+    @Option(help: "Keep the simulation bundle (RTL, testbench, memory image, Makefile) in this folder (see --force).")
+    var output: String?
+    @Flag(help: OutputOptions.forceHelp) var force = false
     @Flag(help: "Simulate the engine behind its AXI4 master and AXI4-Lite slave (LayerEngineAXI), as in a block design.")
     var axi = false
 
@@ -42,20 +44,22 @@ struct Simulate: ParsableCommand {
     func run() throws {
         if let cascade {
             return try CascadeSimulationCommand(cascadeFile: cascade, options: engine, memoryLatency: memoryLatency,
-                                                stallPercent: stallPercent, simulator: simulator, output: output).run()
+                                                stallPercent: stallPercent, simulator: simulator, output: output,
+                                                force: force).run()
         }
+        let kept = try output.map { try OutputOptions.folder($0, inputs: self.engine.inputs, force: force) }
         let (program, words) = try engine.prepare()
         let engine = program.engine
         print("engine: \(engine.name): \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
               + "\(engine.outputDepth) output entries, \(engine.weightDepth) weight beats")
         print("quantisation: \(program.quantised.quantisation.wordlength) bits; \(program.layers.count) engine layers; "
               + "memory: \(program.parameterLines.count) parameter lines + \(program.imageLines) per image")
-        let keep = output.map { URL(fileURLWithPath: $0) }
-        let directory = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("cascadecnn-simulate-\(UUID().uuidString)")
-        defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("cascadecnn-simulate-\(UUID().uuidString)")
+        defer { if kept == nil { try? FileManager.default.removeItem(at: temporary) } }
         let timing = LayerEngineTestbench.MemoryTiming(latency: memoryLatency, stallPercent: stallPercent, seed: 1)
         let start = Date()
-        let simulation = try EngineSimulation.run(program, images: words, timing: timing, in: directory, simulator: simulator,
+        let simulation = try EngineSimulation.run(program, images: words, timing: timing, in: kept ?? OutputFolder(temporary),
+                                                  simulator: simulator,
                                                   interface: axi ? .axi(baseAddress: 0x1000_0000) : .native)
         let seconds = Date().timeIntervalSince(start)
 
@@ -79,7 +83,7 @@ struct Simulate: ParsableCommand {
                      Double(cycles) / max(seconds, 1e-9), simulator.rawValue))
         for line in simulation.mismatches { print(line) }
         print("\(simulation.passed) output lines equal the golden model, \(simulation.failed) differ")
-        if let keep { print("bundle: \(keep.path) (make -C \(keep.path) sim)") }
+        if let kept { print("bundle: \(kept.path) (make -C \(kept.path) sim)") }
         guard simulation.succeeded else { throw ExitCode(1) }
     }
 }
@@ -94,6 +98,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "A quantisation JSON file (its wordlength replaces --wordlength).") var quantisation: String?
     @Option(help: "PEs: output channels computed in parallel.") var pes: Int = 8
     @Option(help: "MACCs per PE: input channels per beat. One of P and K must divide the other.") var maccs: Int = 8
+
+    /// The files and folders the options name: what an output may never replace.
+    var inputs: [String?] { [model, quantisation] + OutputOptions.data(data) }
 
     func validate() throws {
         guard (1...10_000).contains(images) else { throw ValidationError("--images \(images) is outside 1...10000") }
@@ -155,9 +162,11 @@ struct GenerateEngine: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
     @Option(help: "zc706, zcu102, or a device JSON file: the part and clock of the Vivado project.") var device = "zc706"
-    @Option(name: .shortAndLong, help: "The folder to write (replaced if it exists).") var output: String
+    @Option(name: .shortAndLong, help: OutputOptions.folderHelp) var output: String
+    @Flag(help: OutputOptions.forceHelp) var force = false
 
     func run() throws {
+        let folder = try OutputOptions.folder(output, inputs: engine.inputs + [device], force: force)
         let board = try Device.resolve(device)   // a bad device exits 2 through the tool's main
         let (program, words) = try engine.prepare()
         let testbench = program.testbench(images: words, timing: .init())
@@ -167,7 +176,7 @@ struct GenerateEngine: ParsableCommand {
         for file in try program.ipFiles(device: board, testbench: testbench) where !files.contains(where: { $0.path == file.path }) {
             files.append(file)
         }
-        try FileOutput.replaceDirectory(URL(fileURLWithPath: output), with: files)
+        try folder.write(files)
         let e = program.engine
         print(["\(e.name): \(e.summary)",
                "  buffers: \(e.activationDepth) activation lines, \(e.outputDepth) output entries, \(e.weightDepth) weight beats",

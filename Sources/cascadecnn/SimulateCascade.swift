@@ -13,21 +13,26 @@ struct CascadeSimulationCommand {
     var stallPercent: Int
     var simulator: Simulator
     var output: String?
+    var force: Bool
 
     func run() throws {
         let (program, images, result, labels) = try prepare()
         let hardware = result.hardware!
+        let modelPath = options.model ?? hardware.model(besideFile: cascadeFile)
+        let kept = try output.map {
+            try OutputOptions.folder($0, inputs: [cascadeFile, modelPath] + options.inputs, force: force)
+        }
         let top = program.top
         print("cascade: \(top.summary); truncation \(program.hpu.engine.wordlength) to \(program.lpu.engine.wordlength) bits "
               + "(\(result.weightRounding.rawValue)), CEU threshold word \(program.thresholdWord), forward queue of \(top.queueDepth)")
         print("memory: \(program.parameterLines.count) parameter lines (the HPU's weights, both engines' biases) + "
               + "\(program.imageStride) per image")
-        let keep = output.map { URL(fileURLWithPath: $0) }
-        let directory = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("cascadecnn-cascade-\(UUID().uuidString)")
-        defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("cascadecnn-cascade-\(UUID().uuidString)")
+        defer { if kept == nil { try? FileManager.default.removeItem(at: temporary) } }
         let timing = LayerEngineTestbench.MemoryTiming(latency: memoryLatency, stallPercent: stallPercent, seed: 1)
         let start = Date()
-        let simulation = try CascadeSimulation.run(program, images: images, timing: timing, in: directory, simulator: simulator)
+        let simulation = try CascadeSimulation.run(program, images: images, timing: timing, in: kept ?? OutputFolder(temporary),
+                                                   simulator: simulator)
         let seconds = Date().timeIntervalSince(start)
 
         print("image  LPU class  decision   class" + (labels == nil ? "" : "  label"))
@@ -56,7 +61,7 @@ struct CascadeSimulationCommand {
         print(String(format: "simulated in %.1f s including compilation (%@)", seconds, simulator.rawValue))
         for line in simulation.mismatches { print(line) }
         print("\(simulation.passed) lines equal the golden model (layer outputs of both engines, results), \(simulation.failed) differ")
-        if let keep { print("bundle: \(keep.path) (make -C \(keep.path) sim)") }
+        if let kept { print("bundle: \(kept.path) (make -C \(kept.path) sim)") }
         guard simulation.succeeded else { throw ExitCode(1) }
     }
 
@@ -75,7 +80,7 @@ struct CascadeSimulationCommand {
             guard let hardware = result.hardware else {
                 throw ToolflowError.dataMismatch("\(cascadeFile) has no hardware section: the layer engine cannot run its network")
             }
-            let network = try ONNXImporter.importModel(atPath: options.model ?? resolve(hardware.modelPath))
+            let network = try ONNXImporter.importModel(atPath: options.model ?? hardware.model(besideFile: cascadeFile))
             let dataset = try options.dataset(for: network)
             let high = try QuantisedNetwork(network: network, quantisation: result.hpu.quantisation)
             let low = try high.derivingLowPrecision(result.lpu.quantisation, rounding: result.weightRounding)
@@ -87,12 +92,5 @@ struct CascadeSimulationCommand {
             TerminalText.writeError("\(error)")
             throw ExitCode(2)
         }
-    }
-
-    /// The model path of cascade.json: as written, or relative to the file's folder.
-    private func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
-        let beside = URL(fileURLWithPath: cascadeFile).deletingLastPathComponent().appendingPathComponent(path).path
-        return FileManager.default.fileExists(atPath: beside) ? beside : path
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HDLGen
 import Testing
 import Toolflow
 
@@ -24,7 +25,13 @@ import Toolflow
                 let run = try CommandLineRun.cascadecnn(["flow"] + Self.narrow + ["--tolerance", "1", "--output", output.path])
                 #expect(run.status == 0, "\(run.standardError)")
                 let written = try Data(contentsOf: output.appendingPathComponent("cascade.json"))
-                #expect(written == library.result.json + Data("\n".utf8))
+                let stored = library.result.storingPaths(relativeTo: OutputFolder(output))
+                #expect(written == stored.json + Data("\n".utf8))
+                // The model is named from the folder of cascade.json, not by an absolute path.
+                let hardware = try #require(stored.hardware)
+                #expect(!hardware.modelPath.hasPrefix("/"), "\(hardware.modelPath)")
+                #expect(hardware.model(besideFile: output.appendingPathComponent("cascade.json").path)
+                        == URL(fileURLWithPath: Self.example("model.onnx")).resolvingSymlinksInPath().path)
             }
             let first = try Data(contentsOf: directory.appendingPathComponent("first/rtl/ceu/tb/stream_scores.hex"))
             let second = try Data(contentsOf: directory.appendingPathComponent("second/rtl/ceu/tb/stream_scores.hex"))
@@ -115,6 +122,26 @@ import Toolflow
             let html = try String(contentsOf: output.appendingPathComponent("report.html"), encoding: .utf8)
             #expect(html.contains("<svg") && !html.contains("<script"))
             #expect(run.standardOutput.contains("speed-up"))
+        }
+    }
+
+    /// The model is given relative to the folder `flow` runs in; `simulate --cascade` then
+    /// runs from another folder on that cascade.json, which names the model from its own folder.
+    @Test func cascadeJSONWorksFromAnyFolder() throws {
+        try withTemporaryDirectory { directory in
+            let project = directory.appendingPathComponent("project"), other = directory.appendingPathComponent("other")
+            try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: Self.root.appendingPathComponent("examples/mnist"), to: project)
+            let flow = try CommandLineRun.run(CommandLineRun.executable.path, ["flow", "--model", "model.onnx", "--eval", "eval",
+                                              "--test", "test", "--wordlengths", "3...5", "--reference", "5", "--output", "out"],
+                                              in: project)
+            #expect(flow.status == 0, "\(flow.standardError)")
+            let result = try CascadeResult.decode(Data(contentsOf: project.appendingPathComponent("out/cascade.json")))
+            #expect(result.hardware?.modelPath == "../model.onnx")
+            let simulate = try CommandLineRun.run(CommandLineRun.executable.path, ["simulate", "--cascade", "../project/out/cascade.json",
+                                                  "--data", project.appendingPathComponent("test").path, "--images", "1"], in: other)
+            #expect(simulate.status == 0, "\(simulate.standardOutput)\n\(simulate.standardError)")
+            #expect(simulate.standardOutput.contains(" 0 differ"))
         }
     }
 

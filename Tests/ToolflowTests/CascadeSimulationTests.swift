@@ -50,7 +50,7 @@ import Testing
                   simulator: Simulator = .icarus, interface: LayerEngineTestbench.Interface = .native) throws -> CascadeSimulation {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        return try CascadeSimulation.run(program, images: images, timing: timing, in: directory, simulator: simulator,
+        return try CascadeSimulation.run(program, images: images, timing: timing, in: OutputFolder(directory), simulator: simulator,
                                          interface: interface)
     }
 
@@ -182,7 +182,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let bundle = SimulationBundle(circuit: try Circuit(program.top), testbench: corrupted, provenance: [])
-        try bundle.write(to: directory)
+        try bundle.write(to: OutputFolder(directory))
         let result = try Icarus.simulate(bundleAt: directory, bundle: bundle)
         #expect(result.failed == 1)
         #expect(result.log.contains("mismatch: image 0 result"))

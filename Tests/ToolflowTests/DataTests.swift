@@ -1,5 +1,6 @@
 import FixedPoint
 import Foundation
+import HDLGen
 import Testing
 @testable import Toolflow
 
@@ -57,7 +58,7 @@ struct DataTests {
         let q = try RangeCalibration.quantisation(for: network, data: try Fixtures.exampleEval.get().subset(0..<20), wordlength: 8)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("q-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: url) }
-        try q.save(path: url.path)
+        try q.save(to: OutputFile(url.path))
         #expect(try Quantisation.load(path: url.path) == q)
         #expect(q.layers.map(\.name) == ["conv1", "conv2", "fc1", "fc2"])
 

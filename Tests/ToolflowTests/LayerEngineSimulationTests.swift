@@ -24,7 +24,7 @@ import Testing
         let words = (0..<images).map { i in program.inputWords(data.inputs[(i * size)..<((i + 1) * size)]) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        return Run(simulation: try EngineSimulation.run(program, images: words, timing: timing, in: directory,
+        return Run(simulation: try EngineSimulation.run(program, images: words, timing: timing, in: OutputFolder(directory),
                                                         simulator: simulator),
                    program: program, images: images)
     }
@@ -128,7 +128,7 @@ import Testing
         let words = (0..<2).map { i in program.inputWords(data.inputs[(i * data.imageSize)..<((i + 1) * data.imageSize)]) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let simulation = try EngineSimulation.run(program, images: words, timing: .init(), in: directory)
+        let simulation = try EngineSimulation.run(program, images: words, timing: .init(), in: OutputFolder(directory))
         expectExact(Run(simulation: simulation, program: program, images: 2))
     }
 
@@ -142,7 +142,7 @@ import Testing
         let words = (0..<2).map { i in program.inputWords(data.inputs[(i * data.imageSize)..<((i + 1) * data.imageSize)]) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let simulation = try EngineSimulation.run(program, images: words, timing: timing, in: directory,
+        let simulation = try EngineSimulation.run(program, images: words, timing: timing, in: OutputFolder(directory),
                                                   interface: .axi(baseAddress: 0x1000_0000))
         let run = Run(simulation: simulation, program: program, images: 2)
         #expect(simulation.failed == 0, "\(simulation.log.suffix(1500))")

@@ -55,7 +55,7 @@ public enum Icarus {
     public static func simulate(_ bundle: SimulationBundle) throws -> SimulationResult {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("hdlgen-sim-\(UUID().uuidString)")
-        try bundle.write(to: directory)
+        try bundle.write(to: OutputFolder(directory))
         defer { try? FileManager.default.removeItem(at: directory) }
         return try simulate(bundleAt: directory, bundle: bundle)
     }

@@ -24,10 +24,9 @@ public struct SimulationBundle: Sendable {
         }
     }
 
-    /// Writes the bundle into `directory`, replacing it. The files are written to a sibling
-    /// folder first and moved into place, so a failure leaves nothing half-written.
-    public func write(to directory: URL) throws {
-        try FileOutput.replaceDirectory(directory, with: try files)
+    /// Writes the bundle as the whole of `folder`, all or nothing (see `OutputFolder`).
+    public func write(to folder: OutputFolder) throws {
+        try folder.write(try files)
     }
 
     /// `templates/simulation/Makefile` for this unit; the provenance lines are comments.
@@ -54,27 +53,4 @@ public protocol TestbenchSource: Sendable {
 
 extension Testbench: TestbenchSource {
     public var summary: String { "\(cycles) cycles, \(check.beats.count) results checked" }
-}
-
-/// Writing generated folders all or nothing.
-public enum FileOutput {
-    /// Replaces `directory` with a folder holding `files` (paths relative to it).
-    public static func replaceDirectory(_ directory: URL, with files: [(path: String, contents: String)]) throws {
-        let manager = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-        let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).partial-\(UUID().uuidString)")
-        do {
-            for file in files {
-                let url = staging.appendingPathComponent(file.path)
-                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(file.contents.utf8).write(to: url)
-            }
-            if manager.fileExists(atPath: directory.path) { try manager.removeItem(at: directory) }
-            try manager.moveItem(at: staging, to: directory)
-        } catch {
-            try? manager.removeItem(at: staging)
-            throw error
-        }
-    }
 }

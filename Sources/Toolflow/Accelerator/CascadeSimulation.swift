@@ -18,15 +18,15 @@ public struct CascadeSimulation: Sendable {
     /// Images per cycle, overlap of the LPU and the HPU included.
     public var imagesPerCycle: Double? { cycles.map { Double(decisions.count) / Double(max(1, $0)) } }
 
-    /// Writes the bundle for `images` into `directory` and simulates it.
+    /// Writes the bundle for `images` as the whole of `folder` and simulates it.
     public static func run(_ program: CascadeProgram, images: [ArraySlice<Float>], timing: LayerEngineTestbench.MemoryTiming = .init(),
-                           in directory: URL, simulator: Simulator = .icarus,
+                           in folder: OutputFolder, simulator: Simulator = .icarus,
                            interface: LayerEngineTestbench.Interface = .native) throws -> CascadeSimulation {
         let (testbench, decisions) = program.testbench(images: images, timing: timing, interface: interface)
         let bundle = SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench,
                                       provenance: ["\(program.hpu.quantised.network.name) on \(images.count) image(s), \(program.top.summary)"])
-        try bundle.write(to: directory)
-        let result = try simulator.simulate(bundleAt: directory, bundle: bundle)
+        try bundle.write(to: folder)
+        let result = try simulator.simulate(bundleAt: URL(fileURLWithPath: folder.path), bundle: bundle)
         return CascadeSimulation(result: result, decisions: decisions)
     }
 

@@ -19,15 +19,15 @@ public struct EngineSimulation: Sendable {
 
     public var succeeded: Bool { failed == 0 && passed > 0 }
 
-    /// Writes the bundle for `images` (input words) into `directory` and simulates it.
+    /// Writes the bundle for `images` (input words) as the whole of `folder` and simulates it.
     public static func run(_ program: EngineProgram, images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming,
-                           in directory: URL, simulator: Simulator = .icarus,
+                           in folder: OutputFolder, simulator: Simulator = .icarus,
                            interface: LayerEngineTestbench.Interface = .native) throws -> EngineSimulation {
         let testbench = program.testbench(images: images, timing: timing, interface: interface)
         let bundle = SimulationBundle(circuit: try Circuit(testbench.dut), testbench: testbench,
                                       provenance: ["\(program.quantised.network.name) on \(images.count) image(s), \(program.engine.summary)"])
-        try bundle.write(to: directory)
-        let result = try simulator.simulate(bundleAt: directory, bundle: bundle)
+        try bundle.write(to: folder)
+        let result = try simulator.simulate(bundleAt: URL(fileURLWithPath: folder.path), bundle: bundle)
         return EngineSimulation(result: result, layers: program.layers.count)
     }
 

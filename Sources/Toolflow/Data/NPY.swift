@@ -147,11 +147,4 @@ public enum NPY {
         data.append(contentsOf: Swift.Array(text.utf8))
         return data
     }
-
-    /// Writes `data` to `path` atomically.
-    public static func write(_ data: Data, to path: String) throws(ToolflowError) {
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw .unreadableFile(path: path, reason: "cannot write: \((error as NSError).localizedDescription)")
-        }
-    }
 }

@@ -1,5 +1,6 @@
 import FixedPoint
 import Foundation
+import HDLGen
 
 /// A dynamic fixed-point quantisation of a network: one wordlength, the format of the input
 /// image, and for every CONV and FC layer the formats of its weights, biases, inputs and
@@ -68,11 +69,9 @@ public struct Quantisation: Codable, Equatable, Sendable {
         return (try? encoder.encode(self)) ?? Data()
     }
 
-    /// Writes the JSON text to `path`.
-    public func save(path: String) throws(ToolflowError) {
-        do { try json.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw .unreadableFile(path: path, reason: "cannot write: \((error as NSError).localizedDescription)")
-        }
+    /// Writes the JSON text to `file`, atomically and never over one of its inputs.
+    public func save(to file: OutputFile) throws(OutputError) {
+        try file.write(json)
     }
 
     /// The largest wordlength of weights and activations that inference accepts.

@@ -98,10 +98,4 @@ public struct CascadeReport: Codable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
-
-    /// Writes report.json and report.html into `folder` (which must exist).
-    public func write(to folder: URL) throws {
-        try json().write(to: folder.appendingPathComponent("report.json"), atomically: true, encoding: .utf8)
-        try html().write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
-    }
 }

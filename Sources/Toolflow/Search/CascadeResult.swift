@@ -1,5 +1,6 @@
 import FixedPoint
 import Foundation
+import HDLGen
 
 /// Everything `cascadecnn flow` decided and measured: written as `cascade.json`.
 public struct CascadeResult: Codable, Sendable {
@@ -87,13 +88,25 @@ public struct CascadeResult: Codable, Sendable {
         }
 
         public var device: Device
-        /// The ONNX model as `flow` was given it.
+        /// The ONNX model: as `flow` was given it, and in a written cascade.json relative to
+        /// that file's folder (`model(besideFile:)` finds it from any current folder).
         public var modelPath: String
         public var lpu: EngineTiles
         public var hpu: EngineTiles
         public var queueDepth: Int
         /// The resource model's estimate of the generated top (`ResourceModel.cascadeTop`).
         public var resources: Resources
+
+        /// The model's path for a cascade.json read from `file`: absolute paths as they are,
+        /// relative ones from the file's folder (or, for files written before paths were
+        /// stored that way, from the current folder when only that exists).
+        public func model(besideFile file: String) -> String {
+            if modelPath.hasPrefix("/") { return modelPath }
+            let folder = URL(fileURLWithPath: file).resolvingSymlinksInPath().deletingLastPathComponent()
+            let beside = folder.appendingPathComponent(modelPath).standardized.path
+            let manager = FileManager.default
+            return manager.fileExists(atPath: beside) || !manager.fileExists(atPath: modelPath) ? beside : modelPath
+        }
 
         /// The DSE's images per second of the cascade when it forwards the fraction `f`:
         /// min(T_LPU, T_HPU / f).
@@ -134,6 +147,15 @@ public struct CascadeResult: Codable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try! encoder.encode(self)
+    }
+
+    /// The result as stored in `folder`: the model's path relative to it, so that
+    /// `simulate --cascade` finds the model from any current folder and the file holds no
+    /// absolute path (the same layout gives the same bytes).
+    public func storingPaths(relativeTo folder: OutputFolder) -> CascadeResult {
+        var stored = self
+        if let path = hardware?.modelPath { stored.hardware?.modelPath = folder.relativePath(to: path) }
+        return stored
     }
 
     public static func decode(_ data: Data) throws -> CascadeResult {

@@ -37,10 +37,11 @@ public struct CascadeRun: Sendable {
         self.report = report; self.engines = engines; self.cascade = cascade
     }
 
-    /// Every file of the output folder: the result as JSON, its tables, each unit's
-    /// quantisation, and the RTL of the chosen units with testbenches and Makefiles.
-    public func files() throws -> [(path: String, contents: String)] {
-        let r = result
+    /// Every file of the output folder `folder`: the result as JSON (the model's path in it
+    /// relative to the folder), its tables, each unit's quantisation, and the RTL of the
+    /// chosen units with testbenches and Makefiles.
+    public func files(for folder: OutputFolder) throws -> [(path: String, contents: String)] {
+        let r = result.storingPaths(relativeTo: folder)
         func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) + "\n" }
         var files: [(path: String, contents: String)] = [
             ("cascade.json", text(r.json)),
@@ -96,8 +97,8 @@ public struct CascadeRun: Sendable {
     /// Evaluation samples the LPU scored.
     var sampleCount: Int { lpuEvalScores.count / max(1, result.classes) }
 
-    /// Writes everything into `directory`, replacing it, all or nothing.
-    public func write(to directory: URL) throws {
-        try FileOutput.replaceDirectory(directory, with: try files())
+    /// Writes everything as the whole of `folder`, all or nothing (see `OutputFolder`).
+    public func write(to folder: OutputFolder) throws {
+        try folder.write(try files(for: folder))
     }
 }
