@@ -4,7 +4,7 @@ CONFIG ?= release
 BIN = .build/$(CONFIG)/cascadecnn
 DEMO_OUT ?= demo-out
 
-.PHONY: setup build test demo sim lint bench clean
+.PHONY: setup build test fuzz demo sim lint bench clean
 
 setup:
 	@scripts/setup
@@ -14,9 +14,17 @@ build: setup
 
 # Release build with testable imports: the golden models, the search and the simulations
 # run an order of magnitude faster than in a debug build, which more than pays for the
-# slower compile.
+# slower compile. The readers' fuzz contract runs inside the suite (ReaderFuzzingTests: the
+# corpus and seeded mutations); five seconds of real libFuzzer per reader follow only when an
+# up-to-date fuzz build exists (scripts/fuzz makes one; with the sanitizers it takes minutes).
 test: setup
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	@scripts/fuzz --cached --time 5
+
+# libFuzzer on each reader of untrusted input, FUZZ_TIME seconds each (fuzz/README.md).
+FUZZ_TIME ?= 600
+fuzz:
+	@scripts/fuzz --time $(FUZZ_TIME)
 
 # The main job on the bundled example: the whole CascadeCNN flow (quantisation search,
 # LPU/HPU wordlengths, CEU tuning, the DSE, RTL of the chosen cascade: its top with both

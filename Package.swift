@@ -35,5 +35,20 @@ let package = Package(
         .testTarget(name: "HDLGenTests", dependencies: ["HDLGen", "FixedPoint"]),
         .testTarget(name: "ToolflowTests", dependencies: ["Toolflow"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cascadecnn"]),
+        // The readers of untrusted input as fuzz targets; its tests replay the corpus.
+        .target(name: "ReaderFuzzing", dependencies: ["Toolflow"]),
+        .testTarget(name: "ReaderFuzzingTests", dependencies: ["ReaderFuzzing", "Toolflow"]),
     ]
 )
+
+// The libFuzzer driver, for `scripts/fuzz` only: it calls libFuzzer, which only a build with
+// -sanitize=fuzzer links, so it is declared only when asked for. Linked by lld, which lets
+// its Swift `main` (SwiftPM's alias) take the place of libFuzzer's; gold stops at the clash.
+if Context.environment["CASCADECNN_FUZZ"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CLibFuzzer", path: "fuzz/CLibFuzzer"),
+        .executableTarget(name: "cascadecnn-fuzz", dependencies: ["CLibFuzzer", "ReaderFuzzing"], path: "fuzz/Driver",
+                          linkerSettings: [.unsafeFlags(["-use-ld=lld"])]),
+    ]
+    package.products.append(.executable(name: "cascadecnn-fuzz", targets: ["cascadecnn-fuzz"]))
+}

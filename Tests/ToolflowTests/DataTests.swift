@@ -42,6 +42,24 @@ struct DataTests {
         #expect(throws: ToolflowError.self) { try NPY.parse(Data(), path: "z.npy") }
     }
 
+    @Test("an empty batch of huge images is refused, not overflowed")
+    func emptyBatchOfHugeImages() throws {
+        // Found by fuzzing: 0 images of 2^62 × 2^62 had no data to check, and the data
+        // set's image size overflowed (a trap in `infer --data`).
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try header("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4611686018427387904, 4611686018427387904), }")
+            .write(to: folder.appendingPathComponent("inputs.npy"))
+        do { _ = try Dataset.load(folder: folder.path); Issue.record("accepted") } catch {
+            #expect(error.description.contains("inputs.npy") && error.description.contains("too large"), "\(error)")
+        }
+        let rank33 = "(" + String(repeating: "1, ", count: 33) + ")"
+        #expect(throws: ToolflowError.self) {
+            try NPY.parse(header("{'descr': '<f4', 'fortran_order': False, 'shape': \(rank33), }") + Data([0, 0, 0, 0]), path: "r.npy")
+        }
+    }
+
     @Test("the example data sets load and fit the model")
     func exampleData() throws {
         let network = try Fixtures.exampleNetwork.get()

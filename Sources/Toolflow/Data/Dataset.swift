@@ -34,6 +34,13 @@ public struct Dataset: Sendable {
             throw .unreadableFile(path: path, reason: "not a folder (expected a folder with inputs.npy and labels.npy)")
         }
         let inputs = try NPY.read(path: inputsPath)
+        let labels = FileManager.default.fileExists(atPath: labelsPath) ? try NPY.read(path: labelsPath) : nil
+        return try Dataset(inputs: inputs, inputsPath: inputsPath, labels: labels, labelsPath: labelsPath)
+    }
+
+    /// A data set of the arrays read from `inputs.npy` and, when given, `labels.npy`; the
+    /// paths name them in errors.
+    public init(inputs: NPY.Array, inputsPath: String, labels array: NPY.Array?, labelsPath: String) throws(ToolflowError) {
         guard inputs.elementType == .float32 else {
             throw .malformedArray(path: inputsPath, reason: "dtype \(inputs.elementType.rawValue); inputs must be float32 (<f4)")
         }
@@ -41,8 +48,7 @@ public struct Dataset: Sendable {
             throw .malformedArray(path: inputsPath, reason: "shape \(inputs.shape); expected a batch of images (N, C, H, W)")
         }
         var labels: [Int]?
-        if FileManager.default.fileExists(atPath: labelsPath) {
-            let array = try NPY.read(path: labelsPath)
+        if let array {
             guard array.elementType != .float32 else {
                 throw .malformedArray(path: labelsPath, reason: "dtype <f4; labels must be int64 (<i8) or int32 (<i4)")
             }
@@ -51,7 +57,8 @@ public struct Dataset: Sendable {
             }
             labels = array.integers
         }
-        return Dataset(imageShape: Array(inputs.shape.dropFirst()), inputs: inputs.floats, labels: labels, source: path)
+        self.init(imageShape: Array(inputs.shape.dropFirst()), inputs: inputs.floats, labels: labels,
+                  source: (inputsPath as NSString).deletingLastPathComponent)
     }
 
     /// Checks that there are images, that they have the network's input shape, that every
