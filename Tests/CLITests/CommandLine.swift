@@ -51,3 +51,18 @@ func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
     defer { try? FileManager.default.removeItem(at: directory) }
     return try body(directory)
 }
+
+/// The contract of every input error: exit status 2, and the message on one line that starts
+/// `error:` (or the argument parser's `Error:`) and mentions `text`. Lines the tool prints
+/// around it are its progress (`[  0.1s] …`) and the parser's usage, never the message.
+func expectInputError(status: Int32, standardError: String, mentioning text: String,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(status == 2, "status \(status), stderr \(standardError.suffix(2000))", sourceLocation: sourceLocation)
+    let lines = standardError.split(separator: "\n")
+    let messages = lines.filter { $0.hasPrefix("error: ") || $0.hasPrefix("Error: ") }
+    #expect(messages.count == 1, "\(standardError.suffix(2000))", sourceLocation: sourceLocation)
+    #expect(messages.first?.contains(text) == true, "\(standardError.suffix(2000))", sourceLocation: sourceLocation)
+    let others = lines.filter { !$0.hasPrefix("error: ") && !$0.hasPrefix("Error: ") && !$0.hasPrefix("[")
+        && !$0.hasPrefix("Usage: ") && !$0.hasPrefix("  See '") && !$0.hasPrefix("Help: ") }
+    #expect(others.isEmpty, "unexpected lines: \(others.prefix(3))", sourceLocation: sourceLocation)
+}

@@ -58,8 +58,7 @@ import Testing
     ])
     func errors(_ arguments: [String], _ message: String) throws {
         let run = try CommandLineRun.cascadecnn(arguments)
-        #expect(run.status == 2)
-        #expect(run.standardError.contains(message), "\(run.standardError)")
+        expectInputError(status: run.status, standardError: run.standardError, mentioning: message)
     }
 
     @Test func aMalformedDeviceFileNamesTheField() throws {

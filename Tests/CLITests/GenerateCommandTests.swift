@@ -77,8 +77,7 @@ import Testing
         try withTemporaryDirectory { directory in
             let output = directory.appendingPathComponent("unit")
             let run = try CommandLineRun.cascadecnn(["generate"] + arguments + ["--output", output.path])
-            #expect(run.status == 2)
-            #expect(run.standardError.contains(mention), "stderr: \(run.standardError)")
+            expectInputError(status: run.status, standardError: run.standardError, mentioning: mention)
             #expect(!FileManager.default.fileExists(atPath: output.path))
         }
     }

@@ -43,8 +43,7 @@ struct GenerateEngineCLITests {
         let output = folder.appendingPathComponent("engine")
         let result = try CLI.run(["generate", "engine", "--model", shapes.appendingPathComponent("model.onnx").path,
                                   "--data", shapes.path, "--device", "nosuchboard", "-o", output.path])
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("nosuchboard"))
+        expectInputError(status: result.status, standardError: result.stderr, mentioning: "nosuchboard")
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 }

@@ -92,9 +92,7 @@ struct InferCLITests {
 
     func expectError(_ arguments: [String], mentioning text: String) throws {
         let result = try CLI.run(arguments)
-        #expect(result.status == 2, "status \(result.status), stderr \(result.stderr)")
-        #expect(result.stderr.hasPrefix("error: "))
-        #expect(result.stderr.contains(text), "\(result.stderr)")
+        expectInputError(status: result.status, standardError: result.stderr, mentioning: text)
     }
 
     @Test("an empty model file")

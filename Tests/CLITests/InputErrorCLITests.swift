@@ -12,12 +12,7 @@ struct InputErrorCLITests {
     func expectError(_ arguments: [String], mentioning text: String,
                      sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = try CLI.run(arguments)
-        #expect(result.status == 2, "status \(result.status), stderr \(result.stderr.suffix(2000))", sourceLocation: sourceLocation)
-        // `flow` reports its progress on standard error too, each line starting "[  0.1s]".
-        let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("[") }
-        #expect(lines.count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
-        #expect(lines.first?.hasPrefix("error: ") == true || lines.first?.hasPrefix("Error: ") == true, sourceLocation: sourceLocation)
-        #expect(lines.first?.contains(text) == true, "\(result.stderr)", sourceLocation: sourceLocation)
+        expectInputError(status: result.status, standardError: result.stderr, mentioning: text, sourceLocation: sourceLocation)
     }
 
     /// A `.npy` file of `shape` holding `payload` (little-endian values of `descr`).

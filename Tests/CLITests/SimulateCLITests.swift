@@ -40,8 +40,7 @@ struct SimulateCLITests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("never")
         let result = try CLI.run(["simulate", "--model", model, "--data", data, "--output", output.path] + rest)
-        #expect(result.status == 2)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
+        expectInputError(status: result.status, standardError: result.stderr, mentioning: message)
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
@@ -58,8 +57,7 @@ struct SimulateCLITests {
                                 (notJSON.path, "is not a cascade.json")] {
             let bundle = folder.appendingPathComponent("out")
             let result = try CLI.run(["simulate", "--cascade", file, "--data", data, "--images", "1", "--output", bundle.path])
-            #expect(result.status == 2)
-            #expect(result.stderr.contains(message), "\(result.stderr)")
+            expectInputError(status: result.status, standardError: result.stderr, mentioning: message)
             #expect(!FileManager.default.fileExists(atPath: bundle.path))
         }
         let result = try CLI.run(["simulate", "--data", data])
