@@ -37,6 +37,8 @@ func runTool(_ arguments: [String], in directory: URL) throws -> (status: Int32,
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
     process.currentDirectoryURL = directory
+    // Under `make test` the outer make's variables would make an inner make name its folder.
+    process.environment = ProcessInfo.processInfo.environment.filter { !["MAKEFLAGS", "MFLAGS", "MAKELEVEL"].contains($0.key) }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
