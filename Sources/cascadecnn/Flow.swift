@@ -71,7 +71,7 @@ struct Flow: ParsableCommand {
         let start = Date()
         let flow = CascadeFlow(try flowConfiguration())
         let run = try flow.run { message in
-            FileHandle.standardError.write(Data(TerminalText.escaped(String(format: "[%5.1fs] %@\n", Date().timeIntervalSince(start), message)).utf8))
+            FileHandle.standardError.write(Data(Quoting.terminal(String(format: "[%5.1fs] %@\n", Date().timeIntervalSince(start), message)).utf8))
         }
         try run.write(to: folder)
         let r = run.result

@@ -65,4 +65,5 @@ func expectInputError(status: Int32, standardError: String, mentioning text: Str
     let others = lines.filter { !$0.hasPrefix("error: ") && !$0.hasPrefix("Error: ") && !$0.hasPrefix("[")
         && !$0.hasPrefix("Usage: ") && !$0.hasPrefix("  See '") && !$0.hasPrefix("Help: ") }
     #expect(others.isEmpty, "unexpected lines: \(others.prefix(3))", sourceLocation: sourceLocation)
+    #expect(isFreeOfDumps(standardError), "\(standardError.suffix(2000))", sourceLocation: sourceLocation)
 }

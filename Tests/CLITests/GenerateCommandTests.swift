@@ -82,14 +82,22 @@ import Testing
         }
     }
 
-    @Test("requests far past the size limits are refused at once, even under a 2 GB memory limit")
-    func absurdRequestsUnderAMemoryLimit() throws {
+    @Test("requests far past the size limits are refused at once, even under a 2 GB memory limit", arguments: [
+        (["generate", "mm-unit", "--wordlength", "16", "--pes", "1024", "--maccs", "1024"], "would need about"),
+        (["generate", "mm-unit", "--wordlength", "16", "--pes", "128", "--maccs", "128"], "would need about 4.8 GiB"),
+        (["generate", "ceu", "--classes", "4096", "--lanes", "4", "--m", "1", "--n", "2", "--vectors", "1000000"],
+         "would need about"),
+        (["inspect", "--model", CLI.repository.appendingPathComponent("fuzz/corpus/onnx/refuse-finding-huge-pads.onnx").path],
+         "larger than the 16777216 elements"),
+    ])
+    func absurdRequestsUnderAMemoryLimit(_ arguments: [String], _ message: String) throws {
         try withTemporaryDirectory { directory in
             let output = directory.appendingPathComponent("unit").path
-            let command = "ulimit -v 2000000; exec \"$0\" generate mm-unit --wordlength 16 --pes 1024 --maccs 1024 --output \"$1\""
-            let run = try CommandLineRun.run("/bin/sh", ["-c", command, CommandLineRun.executable.path, output])
-            #expect(run.status == 2, "stderr: \(run.standardError)")
-            #expect(run.standardError.contains("would need about"))
+            let writes = arguments[0] == "generate"
+            let command = "ulimit -v 2000000; exec \"$0\" \"$@\""
+            let run = try CommandLineRun.run("/bin/sh", ["-c", command, CommandLineRun.executable.path]
+                                             + arguments + (writes ? ["--output", output] : []))
+            expectInputError(status: run.status, standardError: run.standardError, mentioning: message)
             #expect(!FileManager.default.fileExists(atPath: output))
         }
     }

@@ -61,6 +61,6 @@ struct SimulateCLITests {
             #expect(!FileManager.default.fileExists(atPath: bundle.path))
         }
         let result = try CLI.run(["simulate", "--data", data])
-        #expect(result.status == 2 && result.stderr.contains("--model is required (or --cascade)"), "\(result.stderr)")
+        expectInputError(status: result.status, standardError: result.stderr, mentioning: "--model is required (or --cascade)")
     }
 }

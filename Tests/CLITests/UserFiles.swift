@@ -46,9 +46,13 @@ func leftovers(under folder: URL) -> [String] {
 
 /// Standard error is one line (the message), with no Foundation error dump in it.
 func isOneCleanLine(_ text: String) -> Bool {
-    let lines = text.split(separator: "\n")
-    return lines.count == 1 && !text.contains("NSCocoaErrorDomain") && !text.contains("Error Domain")
-        && !text.contains("NSError") && !text.contains(".partial-")
+    text.split(separator: "\n").count == 1 && isFreeOfDumps(text)
+}
+
+/// No Foundation error dump and no staging path: what a message must never show.
+func isFreeOfDumps(_ text: String) -> Bool {
+    !text.contains("NSCocoaErrorDomain") && !text.contains("Error Domain") && !text.contains("NSError")
+        && !text.contains(".partial-")
 }
 
 /// Running the tool as a user without root's powers: as `nobody` (through setpriv) when the

@@ -76,6 +76,14 @@ import Testing
         }
     }
 
+    @Test("terminal text keeps line breaks and tabs and shows every other invisible character", arguments: hostileStrings)
+    func terminalText(_ value: String) {
+        let text = Quoting.terminal(value)
+        #expect(!text.unicodeScalars.contains { $0.isInvisible && $0 != "\n" && $0 != "\t" })
+        #expect(text.unicodeScalars.filter { $0 == "\n" }.count == value.unicodeScalars.filter { $0 == "\n" }.count)
+        #expect(Quoting.terminal("mn\u{1B}[31mcn\u{202E}\u{7F}\tok\n") == "mn\\u{1B}[31mcn\\u{202E}\\u{7F}\tok\n")
+    }
+
     @Test("HTML and Markdown carry no markup and no invisible character from a value", arguments: hostileStrings)
     func markupEscapes(_ value: String) {
         let html = Quoting.html(value), markdown = Quoting.markdown(value)

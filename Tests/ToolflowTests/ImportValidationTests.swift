@@ -91,7 +91,7 @@ struct ImportValidationTests {
     func largeFiniteWeight() throws {
         let model = try Self.withConv1Weights { tensor in
             var values = Self.floats(of: tensor)
-            values[3] = ONNXImporter.parameterLimit
+            values[3] = ImportLimits.parameter
             tensor.clearRawData()
             tensor.floatData = values
         }

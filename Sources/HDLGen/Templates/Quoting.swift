@@ -85,6 +85,16 @@ public enum Quoting {
         return out
     }
 
+    /// Text for a terminal: newlines and tabs kept, every other invisible character shown as
+    /// `\u{1B}`, so that a name from an input cannot send an escape sequence or reorder the line.
+    public static func terminal(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar != "\n" && scalar != "\t" && scalar.isInvisible { out += scalar.visibleEscape } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
     /// Text in a Markdown line: `& < >` as entities (no HTML from a value), invisible
     /// characters, newlines included, shown as `\u{A}`.
     public static func markdown(_ text: String) -> String {

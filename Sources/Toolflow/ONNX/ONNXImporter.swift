@@ -11,9 +11,6 @@ import SwiftProtobuf
 /// symbolic: inference runs image by image. Anything else is an error naming the node.
 public enum ONNXImporter {
     public static let supportedOpsets = 7...21
-    /// The largest magnitude of a weight or bias accepted: trained CNNs stay orders of
-    /// magnitude below it, and larger values overflow float32 activations.
-    public static let parameterLimit: Float = 1e9
 
     /// Imports the model in the file at `path`.
     public static func importModel(atPath path: String) throws(ToolflowError) -> Network {
@@ -127,8 +124,8 @@ private struct GraphImporter {
         }
     }
 
-    /// Refuses weights and biases that are not finite or lie outside `parameterLimit`, naming
-    /// the layer: such a model computes nothing meaningful in float or fixed point.
+    /// Refuses weights and biases that are not finite or lie outside `ImportLimits.parameter`,
+    /// naming the layer; checked once every batch norm has been folded into them.
     func checkParameters() throws(ToolflowError) {
         for layer in layers {
             let parameters: (weights: [Float], bias: [Float])
@@ -138,9 +135,9 @@ private struct GraphImporter {
             default: continue
             }
             for (kind, values) in [("weight", parameters.weights), ("bias", parameters.bias)] {
-                if let bad = values.firstIndex(where: { !$0.isFinite || abs($0) > ONNXImporter.parameterLimit }) {
+                if let bad = values.firstIndex(where: { !$0.isFinite || abs($0) > ImportLimits.parameter }) {
                     throw .malformedModel(path: path, reason: "layer \"\(layer.name)\": \(kind) \(bad) is \(values[bad]); "
-                                          + "weights and biases must be finite numbers within ±\(ONNXImporter.parameterLimit)")
+                                          + "weights and biases must be finite numbers within ±\(ImportLimits.parameter)")
                 }
             }
         }
@@ -499,10 +496,9 @@ private struct GraphImporter {
         }
         let pooling = Pooling(window: w, countIncludesPadding: countPad)
         let input = Array(activationShape.dropFirst())
-        if let output = pooling.outputShape(for: input) {
-            try ImportLimits.checkWindowTable(positions: output[1] * output[2], area: w.kernelHeight * w.kernelWidth)
-        }
-        guard let output = pooling.outputShape(for: input), pooling.windowTable(inputShape: input) != nil else {
+        guard let output = pooling.outputShape(for: input) else { throw NodeProblem.invalid("the window does not fit the input") }
+        try ImportLimits.checkWindowTable(positions: output[1] * output[2], area: w.kernelHeight * w.kernelWidth)
+        guard pooling.windowTable(inputShape: input) != nil else {
             throw NodeProblem.invalid("some pooling window lies entirely in the padding")
         }
         append(name, op == "MaxPool" ? .maxPool(pooling) : .averagePool(pooling), output: output)
