@@ -129,12 +129,26 @@ import Testing
         }
     }
 
-    @Test("layer engines keep their memory line within AXI4's 1024 bits, however large the budget", arguments: [8, 16])
+    /// A network whose first layer has 512 input channels: wide enough that the fastest
+    /// engine, unconstrained, would take K_t = 512 at every wordlength.
+    static var wideWorkload: Workload {
+        let window = Window2D(kernelHeight: 1, kernelWidth: 1)
+        let conv = Convolution(inputChannels: 512, outputChannels: 64, window: window,
+                               weights: [Float](repeating: 0.5, count: 64 * 512), bias: [Float](repeating: 0, count: 64))
+        let fc = FullyConnected(inputFeatures: 64 * 16, outputFeatures: 10, weights: [Float](repeating: 0.5, count: 10 * 1024),
+                                bias: [Float](repeating: 0, count: 10))
+        return Workload(Network(name: "wide", inputShape: [512, 4, 4], layers: [
+            Layer(name: "conv", operation: .convolution(conv), inputShape: [512, 4, 4], outputShape: [64, 4, 4]),
+            Layer(name: "flatten", operation: .reshape, inputShape: [64, 4, 4], outputShape: [1024]),
+            Layer(name: "fc", operation: .fullyConnected(fc), inputShape: [1024], outputShape: [10]),
+        ]))
+    }
+
+    @Test("layer engines keep their memory line within AXI4's 1024 bits, however large the budget", arguments: [2, 4, 8, 16])
     func lineWidthFitsAXI(_ wordlength: Int) throws {
-        let workload = try Self.exampleWorkload
         let explorer = Explorer(device: .zcu102)
         let unlimited = Resources(dsp: 1 << 30, lut: 1 << 30, ff: 1 << 30, bram36: 1e9)
-        let design = try explorer.bestEngine(wordlength: wordlength, workload: workload, budget: unlimited)
+        let design = try explorer.bestEngine(wordlength: wordlength, workload: Self.wideWorkload, budget: unlimited)
         #expect(design.engine.lineWidth <= 1024)
         #expect(design.engine.maccs * wordlength <= 1024)
     }

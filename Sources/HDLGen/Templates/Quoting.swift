@@ -17,9 +17,7 @@ public enum Quoting {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             case "\r": out += "\\r"
-            case _ where scalar.isInvisible:
-                let hex = String(scalar.value, radix: 16)
-                out += scalar.value <= 0xFFFF ? "\\u" + pad(hex, 4) : "\\U" + pad(hex, 8)
+            case _ where scalar.isInvisible: out += codePointEscape(scalar)
             case _ where isTclBare(scalar) || !scalar.isASCII: out.unicodeScalars.append(scalar)
             default: out += "\\"; out.unicodeScalars.append(scalar)
             }
@@ -58,9 +56,7 @@ public enum Quoting {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             case "\u{1B}": out += "\\e"
-            case _ where scalar.isInvisible:
-                let hex = String(scalar.value, radix: 16)
-                out += scalar.value <= 0xFFFF ? "\\u" + pad(hex, 4) : "\\U" + pad(hex, 8)
+            case _ where scalar.isInvisible: out += codePointEscape(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -115,8 +111,10 @@ public enum Quoting {
         scalar.isASCIILetter || scalar.isASCIIDigit || "_./:+-=,@%".unicodeScalars.contains(scalar)
     }
 
-    private static func pad(_ hex: String, _ width: Int) -> String {
-        String(repeating: "0", count: max(0, width - hex.count)) + hex
+    /// `\u001b` or `\U0001f600`: the escape Tcl and YAML both read as the code point.
+    private static func codePointEscape(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16), width = scalar.value <= 0xFFFF ? 4 : 8
+        return (width == 4 ? "\\u" : "\\U") + String(repeating: "0", count: max(0, width - hex.count)) + hex
     }
 }
 
