@@ -53,6 +53,17 @@ struct InputErrorCLITests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("an engine whose memory line AXI4 cannot carry is refused, where main crashed",
+          arguments: [["--pes", "1", "--maccs", "256"], ["--pes", "1024", "--maccs", "1024", "--wordlength", "2"]])
+    func engineTooWide(_ sizes: [String]) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("engine").path
+        try expectError(["generate", "engine", "--model", model, "--data", eval, "--images", "1", "--output", out] + sizes,
+                        mentioning: "AXI4 carries at most 1024 bits")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test("a data set with no images is refused")
     func noImages() throws {
         let folder = try CLI.temporaryFolder()
