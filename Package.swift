@@ -30,7 +30,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "inference-bench", dependencies: ["Toolflow"], path: "Benchmarks/inference-bench"),
-        .executableTarget(name: "hdlgen-bench", dependencies: ["HDLGen"], path: "Benchmarks/hdlgen-bench"),
+        .executableTarget(name: "hdlgen-bench", dependencies: ["HDLGen", "Toolflow"], path: "Benchmarks/hdlgen-bench"),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "HDLGenTests", dependencies: ["HDLGen", "FixedPoint"]),
         .testTarget(name: "ToolflowTests", dependencies: ["Toolflow"], exclude: ["Fixtures"]),

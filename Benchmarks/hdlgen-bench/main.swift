@@ -2,6 +2,7 @@
 // Verilog it writes. Run in release: `swift run -c release hdlgen-bench [P K W]`.
 import Foundation
 import HDLGen
+import Toolflow
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let (pes, maccs, wordlength) = arguments.count == 3 ? (arguments[0], arguments[1], arguments[2]) : (64, 64, 4)

@@ -570,19 +570,3 @@ public struct LayerEngine: Module {
     /// (a left shift by w or more saturates every nonzero word), plus `shiftOffset`.
     public func shiftField(shift: Int) -> Int { min(max(shift, -wordlength), maxShift) + shiftOffset }
 }
-
-/// ⌈log2 n⌉ for n ≥ 1.
-public func ceilLog2(_ n: Int) -> Int { n <= 1 ? 0 : Int.bitWidth - (n - 1).leadingZeroBitCount }
-/// Bits of an unsigned value up to `n`.
-func bitsToHold(_ n: Int) -> Int { max(1, Int.bitWidth - n.leadingZeroBitCount) }
-/// The smallest power of two ≥ n.
-public func nextPowerOfTwo(_ n: Int) -> Int { 1 << ceilLog2(n) }
-
-/// `inputAddress` → `input_address`.
-func snakeCase(_ value: some Any) -> String {
-    var text = ""
-    for character in String(describing: value) {
-        if character.isUppercase { text += "_" + character.lowercased() } else { text.append(character) }
-    }
-    return text
-}

@@ -1,5 +1,6 @@
 import Foundation
 import FixedPoint
+import HDLGen
 
 /// How often the CEU's fixed-point decision differs from the floating-point gBvSB decision
 /// at the same threshold: the cost of the lookup table and of quantising the scores.

@@ -318,11 +318,3 @@ public struct CascadeTop: Module {
 private func resultWord(predicted: Signal, forwarded: Bool) -> Signal {
     .concatenation([.constant(1, .uint(1)), .constant(0, .uint(14)), .constant(forwarded ? 1 : 0, .uint(1)), predicted])
 }
-
-/// An eight-digit FNV-1a hash of `text`: a short, stable suffix for names with many parameters.
-func stableHash(_ text: String) -> String {
-    var hash: UInt32 = 2_166_136_261
-    for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-    let digits = String(hash, radix: 16)
-    return String(repeating: "0", count: 8 - digits.count) + digits
-}
