@@ -37,6 +37,10 @@ struct Simulate: ParsableCommand {
     func validate() throws {
         guard cascade != nil || engine.model != nil else { throw ValidationError("--model is required (or --cascade)") }
         guard cascade == nil || !axi else { throw ValidationError("--axi runs a single engine; the cascade runs natively") }
+        if cascade != nil, let flag = engine.givenEngineFlags.first {
+            throw ValidationError("\(flag) does not apply with --cascade: cascade.json fixes both engines' wordlengths, "
+                                  + "quantisations and tile sizes")
+        }
         guard (1...1000).contains(memoryLatency) else { throw ValidationError("--memory-latency \(memoryLatency) is outside 1...1000") }
         guard (0...95).contains(stallPercent) else { throw ValidationError("--stall-percent \(stallPercent) is outside 0...95") }
     }
@@ -94,10 +98,22 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "The ONNX model (with --cascade, the one in cascade.json by default).") var model: String?
     @Option(help: "The data folder (inputs.npy, optionally labels.npy).") var data: String
     @Option(help: "How many images to run (the first of DATA).") var images: Int = 5
-    @Option(help: "The wordlength of weights and activations.") var wordlength: Int = 8
+    @Option(name: .customLong("wordlength"), help: "The wordlength of weights and activations (default: 8).")
+    var givenWordlength: Int?
     @Option(help: "A quantisation JSON file (its wordlength replaces --wordlength).") var quantisation: String?
-    @Option(help: "PEs: output channels computed in parallel.") var pes: Int = 8
-    @Option(help: "MACCs per PE: input channels per beat. One of P and K must divide the other.") var maccs: Int = 8
+    @Option(name: .customLong("pes"), help: "PEs: output channels computed in parallel (default: 8).") var givenPEs: Int?
+    @Option(name: .customLong("maccs"), help: "MACCs per PE: input channels per beat. One of P and K must divide the other (default: 8).")
+    var givenMACCs: Int?
+
+    var wordlength: Int { givenWordlength ?? 8 }
+    var pes: Int { givenPEs ?? 8 }
+    var maccs: Int { givenMACCs ?? 8 }
+
+    /// The engine options the command line gave, by flag: a cascade.json fixes all of them.
+    var givenEngineFlags: [String] {
+        [("--wordlength", givenWordlength != nil), ("--quantisation", quantisation != nil),
+         ("--pes", givenPEs != nil), ("--maccs", givenMACCs != nil)].filter(\.1).map(\.0)
+    }
 
     /// The files and folders the options name: what an output may never replace.
     var inputs: [String?] { [model, quantisation] + OutputOptions.data(data) }

@@ -63,4 +63,20 @@ struct SimulateCLITests {
         let result = try CLI.run(["simulate", "--data", data])
         expectInputError(status: result.status, standardError: result.stderr, mentioning: "--model is required (or --cascade)")
     }
+
+    /// The engine flags that cascade.json decides are refused with --cascade, not ignored.
+    @Test("--cascade refuses --wordlength, --quantisation, --pes and --maccs", arguments: [
+        ["--wordlength", "6"], ["--quantisation", "q.json"], ["--pes", "4"], ["--maccs", "16"],
+    ])
+    func cascadeRefusesEngineFlags(flag: [String]) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = CLI.fixtures.appendingPathComponent("shapes_opset13").path
+        let bundle = folder.appendingPathComponent("out")
+        let result = try CLI.run(["simulate", "--cascade", folder.appendingPathComponent("cascade.json").path, "--data", data,
+                                  "--output", bundle.path] + flag)
+        expectInputError(status: result.status, standardError: result.stderr,
+                         mentioning: "\(flag[0]) does not apply with --cascade")
+        #expect(!FileManager.default.fileExists(atPath: bundle.path))
+    }
 }

@@ -60,17 +60,17 @@ import Testing
         let s = try simulate(program, images: images)
         #expect(s.failed == 0, "\(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(2000))")
         #expect(s.samples == images.count)
+        #expect(s.passed == program.testbench(images: images).testbench.expected.count)
         #expect(s.forwarded == s.decisions.filter { $0.hpuOutputs != nil }.count)
         let model = CascadeCycleModel(program: program)
         #expect(s.cycles == model.cycles(forwarded: s.decisions.map(\.result.forwarded)))
-
     }
 
     /// The DSE's cascade for each device (LPU 4 bits, HPU 8 bits) on 24 test images under
     /// Verilator: bit-exact, confident and forwarded images both, the run in exactly the
     /// schedule model's cycles, and the measured throughput within 10 % of the DSE's
     /// prediction for the measured forwarded fraction.
-    @Test(.enabled(if: toolAvailable("verilator")), arguments: [Device.zc706, .zcu102])
+    @Test(.enabled(if: toolAvailable("verilator") || runningInCI), arguments: [Device.zc706, .zcu102])
     func dseCascadeMeetsItsPredictedThroughput(device: Device) throws {
         let network = try Fixtures.exampleNetwork.get()
         let images = Self.testImages(24, from: try Fixtures.exampleTest.get())
@@ -193,7 +193,7 @@ import Testing
 /// resource model (`ResourceModel.cascadeTop`) within 15 % for LUT and FF, exact for DSP
 /// and block RAM.
 @Suite struct CascadeSynthesisTests {
-    @Test(.enabled(if: toolAvailable("yosys")), arguments: [DeviceFamily.xc7, .xcup])
+    @Test(.enabled(if: toolAvailable("yosys") || runningInCI), arguments: [DeviceFamily.xc7, .xcup])
     func topMatchesTheResourceModel(family: DeviceFamily) throws {
         let images = CascadeSimulationTests.testImages(2, from: try Fixtures.exampleTest.get())
         let program = try CascadeSimulationTests.exampleProgram(hpuPEs: 4, lpuPEs: 8, maccs: 8, images: images)

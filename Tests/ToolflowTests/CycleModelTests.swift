@@ -72,7 +72,7 @@ import Testing
         #expect(index == windows.count)
     }
 
-    @Test("simulated cycles match the cycle model within 2 %", .enabled(if: toolAvailable("iverilog")), arguments: cases)
+    @Test("simulated cycles equal the cycle model", .enabled(if: toolAvailable("iverilog") || runningInCI), arguments: cases)
     func simulatedCycles(_ c: Case) throws {
         let (beats, _, _) = Self.tiledBeats(c, seed: 11)
         let unit = try MatrixMultiplyUnit(wordlength: 4, pes: c.pes, maccs: c.maccs,
@@ -86,8 +86,7 @@ import Testing
         let engine = Engine(wordlength: 4, pes: c.pes, maccs: c.maccs, maxWindow: CycleModel.beatsPerWindow(c.gemm, maccs: c.maccs))
         #expect(engine.latency == unit.latency)
         let modelled = CycleModel.cycles(c.gemm, pes: c.pes, maccs: c.maccs, latency: engine.latency)
-        let error = abs(Double(modelled - measured)) / Double(measured)
-        #expect(error <= 0.02, "model \(modelled) cycles, simulation \(measured)")
+        #expect(modelled == measured)
     }
 }
 
@@ -103,6 +102,10 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// Whether the tests run in CI (`CI` set), where scripts/setup installed every tool: a test
+/// that needs a missing tool runs there and fails instead of being skipped.
+let runningInCI = ProcessInfo.processInfo.environment["CI"] != nil
 
 /// Whether `tool` is on PATH.
 func toolAvailable(_ tool: String) -> Bool {

@@ -24,7 +24,7 @@ let hostileNames = [
 /// than passing without having checked anything.
 func requireTool(_ tool: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
     if toolAvailable(tool) { return true }
-    if ProcessInfo.processInfo.environment["CI"] != nil {
+    if runningInCI {
         Issue.record("\(tool) is not installed, and CI is set: scripts/setup installs it", sourceLocation: sourceLocation)
     }
     return false

@@ -75,7 +75,7 @@ import Testing
     }
 
     /// A size outside the table, synthesised now: the model must hold there too.
-    @Test("live Yosys spot check", .enabled(if: toolAvailable("yosys")))
+    @Test("live Yosys spot check", .enabled(if: toolAvailable("yosys") || runningInCI))
     func liveSpotCheck() throws {
         let engine = Engine(wordlength: 6, pes: 3, maccs: 6, maxWindow: 300)
         let report = try Yosys.synthesize(Circuit(MatrixMultiplyUnit(wordlength: 6, pes: 3, maccs: 6, maxWindow: 300)))
