@@ -9,7 +9,7 @@ struct CustomTestbench: TestbenchSource {
     let dataFiles: [SourceFile]
 
     var summary: String { "a hand-written testbench with \(dataFiles.count) data files" }
-    func files() -> [SourceFile] { [SourceFile(name: "\(name).v", contents: verilog)] + dataFiles }
+    func files(for dut: ElaboratedModule) -> [SourceFile] { [SourceFile(name: "\(name).v", contents: verilog)] + dataFiles }
 
     /// Simulates the circuit's RTL with this testbench under Icarus (`Icarus.simulate`).
     func simulate(_ circuit: Circuit) throws -> SimulationResult {

@@ -42,7 +42,7 @@ struct GeneratorLimitTests {
 
     /// Bytes of the testbench's data files (stimulus and expected values) in `bundle`.
     static func size(of bundle: SimulationBundle) -> Double {
-        Double(bundle.testbench.files().filter { $0.name.hasSuffix(".hex") }.reduce(0) { $0 + $1.contents.utf8.count })
+        Double(bundle.testbench.files(for: bundle.circuit.top).filter { $0.name.hasSuffix(".hex") }.reduce(0) { $0 + $1.contents.utf8.count })
     }
 
     @Test("the size estimate is within a factor of two of the bundle actually written",

@@ -19,7 +19,7 @@ public struct SimulationBundle: Sendable {
     public var files: [(path: String, contents: String)] {
         get throws {
             VerilogEmitter.files(for: circuit).map { ("rtl/\($0.name)", $0.contents) }
-                + testbench.files().map { ("tb/\($0.name)", $0.contents) }
+                + testbench.files(for: circuit.top).map { ("tb/\($0.name)", $0.contents) }
                 + [("Makefile", try makefile)]
         }
     }
@@ -48,9 +48,12 @@ public protocol TestbenchSource: Sendable {
     var name: String { get }
     /// What the testbench runs and checks, in a few words.
     var summary: String { get }
-    func files() -> [SourceFile]
+    /// The testbench and its data files, around `dut`: the elaborated top it instantiates.
+    func files(for dut: ElaboratedModule) -> [SourceFile]
 }
 
 extension Testbench: TestbenchSource {
     public var summary: String { "\(cycles) cycles, \(check.beats.count) results checked" }
+    /// The files of this testbench, whose DUT it holds already.
+    public func files(for dut: ElaboratedModule) -> [SourceFile] { files() }
 }

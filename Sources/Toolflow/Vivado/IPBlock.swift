@@ -21,9 +21,10 @@ struct IPBlock {
 
     var files: [(path: String, contents: String)] {
         get throws {
-            let modules = VerilogEmitter.files(for: try Circuit(wrapper))
+            let circuit = try Circuit(wrapper)
+            let modules = VerilogEmitter.files(for: circuit)
             let rtl = modules.map { inFolder("rtl/\($0.name)") }
-            let data = testbench.files().map(\.name).filter { $0.hasSuffix(".hex") }.map { inFolder("tb/\($0)") }
+            let data = testbench.files(for: circuit.top).map(\.name).filter { $0.hasSuffix(".hex") }.map { inFolder("tb/\($0)") }
             let core = FuseSoCCore(name: "cascadecnn:\(library):\(coreName):1.0.0", description: description,
                                    top: wrapper.name, rtlFiles: rtl, testbench: testbench.name,
                                    testbenchFile: inFolder("tb/\(testbench.name).v"), testbenchData: data, device: device)
