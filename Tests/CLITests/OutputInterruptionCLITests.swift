@@ -113,7 +113,15 @@ final class SpawnedTool {
     private func poll(blocking: Bool) -> (status: Int32, signalled: Bool)? {
         if let finished { return finished }
         var status: Int32 = 0
-        guard waitpid(pid, &status, blocking ? 0 : WNOHANG) == pid else { return nil }
+        var result: pid_t
+        repeat { result = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while result == -1 && errno == EINTR
+        if result == -1 {
+            // Reaped elsewhere (ECHILD): the process is gone and its pid may already be another's,
+            // so it must never be signalled again; its status is lost.
+            finished = (-1, false)
+            return finished
+        }
+        guard result == pid else { return nil }
         finished = status & 0x7f == 0 ? ((status >> 8) & 0xff, false) : (status & 0x7f, true)
         return finished
     }
