@@ -10,6 +10,15 @@ public struct ElaboratedModule: Sendable {
     public let memories: [MemoryArray]
     public let memoryWrites: [MemoryWrite]
     public let instances: [InstanceConnection]
+    /// Named constants, declared `localparam`: the states of state machines.
+    public internal(set) var localParameters: [LocalParameter] = []
+
+    /// A named constant of a module.
+    public struct LocalParameter: Sendable, Equatable {
+        public let name: String
+        public let type: SignalType
+        public let value: Int
+    }
 
     /// A port; element-array ports carry `count` elements of `elementType`, element 0 lowest.
     public struct Port: Sendable, Equatable {
@@ -78,10 +87,12 @@ public struct ElaboratedModule: Sendable {
 public enum NetOperand: Sendable, Equatable {
     case net(String, SignalType)
     case constant(Int, SignalType)
+    /// A named constant (`localparam`) of the module.
+    case parameter(String, SignalType)
 
     public var type: SignalType {
         switch self {
-        case .net(_, let t), .constant(_, let t): return t
+        case .net(_, let t), .constant(_, let t), .parameter(_, let t): return t
         }
     }
 }

@@ -32,8 +32,9 @@ final class Elaborator {
         defer { inProgress.remove(module.name) }
         let builder = ModuleBuilder(moduleName: module.name, elaborator: self)
         try module.build(builder)
+        builder.finish()
         var lowering = Lowering(builder: builder, summary: module.summary)
-        let result = try lowering.run()
+        let result = try lowering.run().naming(builder.namedConstants)
         modules[module.name] = result
         order.append(module.name)
         return result

@@ -13,6 +13,12 @@ public final class ModuleBuilder {
     private(set) var memories: [MemoryDeclaration] = []
     private var scopes: [[Statement]] = [[]]
     private var names: Set<String> = ["clk", "rst"]
+    /// The conditions of the enclosing `when`s, innermost last; `holds` is false in `otherwise`.
+    private(set) var conditions: [(node: Node, holds: Bool)] = []
+    /// Named constants (`localparam`s) and the decoder nets that compare against them.
+    private(set) var namedConstants: [NamedConstant] = []
+    /// Checks that need the whole description (state machines), run when `build` returns.
+    private var finalChecks: [() -> Void] = []
 
     init(moduleName: String, elaborator: Elaborator) {
         self.moduleName = moduleName
@@ -151,10 +157,14 @@ public final class ModuleBuilder {
             record("when condition is \(condition.type), not Bool", at: location)
         }
         scopes.append([])
+        conditions.append((condition.node, true))
         body()
+        conditions.removeLast()
         let thenBranch = scopes.removeLast()
         scopes.append([])
+        conditions.append((condition.node, false))
         otherwise?()
+        conditions.removeLast()
         let elseBranch = scopes.removeLast()
         scopes[scopes.count - 1].append(.when(condition: condition.node, then: thenBranch,
                                               otherwise: elseBranch, location: location))
@@ -248,6 +258,24 @@ public final class ModuleBuilder {
     }
 
     // MARK: Bookkeeping
+
+    /// Declares the `localparam` `name` of `type` and value `value`, which the emitter prints
+    /// in place of the constant in the comparison that drives the wire `decoder`.
+    func nameConstant(_ name: String, _ value: Int, _ type: SignalType, decoder: String,
+                      file: StaticString, line: UInt) {
+        claim(name, at: SourceLocation(file: file, line: line))
+        namedConstants.append(NamedConstant(name: name, value: value, type: type, decoder: decoder))
+    }
+
+    /// Runs `check` once `build` has returned, before the description is lowered.
+    func atEnd(_ check: @escaping () -> Void) { finalChecks.append(check) }
+
+    /// Runs the checks registered with `atEnd`.
+    func finish() {
+        let checks = finalChecks
+        finalChecks = []
+        for check in checks { check() }
+    }
 
     private func declare(_ name: String, _ role: Node.Declaration.Role, _ type: SignalType,
                          file: StaticString, line: UInt) -> Node {

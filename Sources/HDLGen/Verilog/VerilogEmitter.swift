@@ -35,6 +35,13 @@ public enum VerilogEmitter {
             }
         }
         out.line(");")
+        if !module.localParameters.isEmpty {
+            out.line()
+            for parameter in module.localParameters {
+                out.line("localparam \(declaration(parameter.type, parameter.name)) = \(literal(parameter.value, parameter.type));",
+                         indent: 1)
+            }
+        }
         if !module.nets.isEmpty || !module.memories.isEmpty {
             out.line()
             for memory in module.memories {
@@ -137,6 +144,7 @@ public enum VerilogEmitter {
         switch operand {
         case .net(let name, _): return name
         case .constant(let value, let type): return literal(value, type)
+        case .parameter(let name, _): return name
         }
     }
 
