@@ -186,7 +186,8 @@ import Testing
         let flipped = expected[5].hex.last == "0" ? "1" : "0"
         expected[5].hex = String(expected[5].hex.dropLast()) + flipped
         let bad = LayerEngineTestbench(engine: good.engine, memory: good.memory, runs: good.runs, expected: expected)
-        let result = try Icarus.simulate(SimulationBundle(circuit: try Circuit(program.engine), testbench: bad))
+        let circuit = try Circuit(good.engine)
+        let result = try Icarus.simulate(SimulationBundle(circuit: circuit, testbench: bad))
         #expect(result.failed == 1)
         #expect(result.passed == expected.count - 1)
         #expect(result.log.contains("mismatch: run 0 layer \(expected[5].layer) line \(expected[5].address)"))

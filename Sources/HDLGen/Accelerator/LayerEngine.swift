@@ -133,7 +133,7 @@ public struct LayerEngine: Module {
         }
     }
 
-    enum Phase: Int, CaseIterable {
+    enum Phase: CaseIterable {
         case idle, fetch, loadInput, loadBias, loadWeights, compute, writeBack
     }
 
@@ -145,17 +145,7 @@ public struct LayerEngine: Module {
         let memReqReady = memPort.requestReady, memReadValid = memPort.readValid
         let memReadData = memPort.readData, memWriteDone = memPort.writeDone
 
-        let phase = m.register("phase", .uint(3), reset: Phase.idle.rawValue)
-        func isIn(_ p: Phase) -> Signal { phase == p.rawValue }
-        func enter(_ p: Phase) { m.connect(phase, to: .constant(p.rawValue, .uint(3))) }
-        func set(_ register: Signal, _ value: Int) { m.connect(register, to: .constant(value, register.type)) }
-        func set(_ register: Signal, _ value: Signal) {
-            m.connect(register, to: value.width > register.width ? value.truncated(to: register.width).reinterpreted(signed: register.isSigned)
-                                                                  : value.resized(to: register.width).reinterpreted(signed: register.isSigned))
-        }
-        func increment(_ register: Signal, by step: Signal? = nil) {
-            set(register, register + (step ?? .constant(1, .uint(1))))
-        }
+        let phase = m.stateMachine("phase", Phase.self, reset: .idle)
         func negated(_ value: Signal, width: Int) -> Signal {
             (Signal.constant(0, .sint(width)) - value).truncated(to: width)
         }
@@ -169,14 +159,14 @@ public struct LayerEngine: Module {
         let imageOffset = m.register("image_offset", .uint(addressWidth), reset: 0)
         let cycles = m.register("cycles", .uint(48), reset: 0)
         let done = m.register("done_q", .bool, reset: 0)
-        let busy = m.wire("busy_w", !isIn(.idle))
+        let busy = m.wire("busy_w", !phase.is(.idle))
         m.when(regWrite) {
             m.when(regAddress.bit(registerAddressWidth - 1)) {
                 m.write(descriptors, address: regAddress.bits(descriptorAddressWidth - 1, 0), data: regWriteData)
             }
-            m.when(regAddress == EngineRegister.layerCount) { set(layerCount, regWriteData.bits(layerWidth - 1, 0)) }
-            m.when(regAddress == EngineRegister.baseAddress) { set(baseAddress, regWriteData) }
-            m.when(regAddress == EngineRegister.imageOffset) { set(imageOffset, regWriteData.bits(addressWidth - 1, 0)) }
+            m.when(regAddress == EngineRegister.layerCount) { m.connect(layerCount, to: regWriteData.bits(layerWidth - 1, 0)) }
+            m.when(regAddress == EngineRegister.baseAddress) { m.connect(baseAddress, to: regWriteData) }
+            m.when(regAddress == EngineRegister.imageOffset) { m.connect(imageOffset, to: regWriteData.bits(addressWidth - 1, 0)) }
         }
         let start = m.wire("start", regWrite & (regAddress == EngineRegister.control) & regWriteData.bit(0) & !busy)
         let slotWidth = ceilLog2(layerSlots)
@@ -193,7 +183,7 @@ public struct LayerEngine: Module {
         ]
         for (address, value) in registers { readData = m.mux(regAddress == address, value, readData) }
         m.connect(regPort.readData, to: readData)
-        m.when(busy) { increment(cycles) }
+        m.when(busy) { m.increment(cycles) }
 
         // MARK: Descriptor fetch
         let layer = m.register("layer", .uint(layerWidth), reset: 0)
@@ -202,7 +192,7 @@ public struct LayerEngine: Module {
         var d: [DescriptorField: Signal] = [:]
         for field in DescriptorField.allCases {
             let register = m.register("d_\(snakeCase(field))", fieldType(field))
-            m.when(isIn(.fetch) & (fieldIndex == field.index)) {
+            m.when(phase.is(.fetch) & (fieldIndex == field.index)) {
                 m.connect(register, to: fetched.bits(register.width - 1, 0).reinterpreted(signed: false))
             }
             d[field] = register
@@ -219,43 +209,43 @@ public struct LayerEngine: Module {
         let responsePE = m.register("response_pe", .uint(bitsToHold(pes)))
         let biasPointer = m.register("bias_pointer", .uint(addressWidth))
         let weightPointer = m.register("weight_pointer", .uint(addressWidth))
-        let loading = isIn(.loadInput) | isIn(.loadBias) | isIn(.loadWeights)
+        let loading = phase.is(.loadInput) | phase.is(.loadBias) | phase.is(.loadWeights)
         let requesting = m.wire("requesting", loading & (readsLeft != 0))
         let loaded = m.wire("loaded", loading & (responsesLeft == 0))
         func startReading(from address: Signal, lines: Signal) {
-            set(readAddress, address)
-            set(readsLeft, lines)
-            set(responsesLeft, lines)
-            set(responseIndex, 0)
-            set(responseBeat, 0)
-            set(responsePE, 0)
+            m.connect(readAddress, to: address)
+            m.connect(readsLeft, to: lines)
+            m.connect(responsesLeft, to: lines)
+            m.assign(responseIndex, 0)
+            m.assign(responseBeat, 0)
+            m.assign(responsePE, 0)
         }
         m.when(requesting & memReqReady) {
-            increment(readAddress)
-            set(readsLeft, readsLeft - 1)
+            m.increment(readAddress)
+            m.decrement(readsLeft)
         }
         m.when(memReadValid) {
-            set(responsesLeft, responsesLeft - 1)
-            increment(responseIndex)
+            m.decrement(responsesLeft)
+            m.increment(responseIndex)
             m.when(responseBeat + 1 == field(.beats)) {
-                set(responseBeat, 0)
-                increment(responsePE)
+                m.assign(responseBeat, 0)
+                m.increment(responsePE)
             } otherwise: {
-                increment(responseBeat)
+                m.increment(responseBeat)
             }
         }
         let activations = m.memory("activations", .uint(lineWords), depth: activationDepth, style: .block)
-        m.when(memReadValid & isIn(.loadInput)) {
+        m.when(memReadValid & phase.is(.loadInput)) {
             m.write(activations, address: responseIndex.truncated(to: ceilLog2(activationDepth)),
                     data: memReadData.bits(lineWords - 1, 0))
         }
         let biases = (0..<pes).map { p in m.register("bias_\(p)", .sint(biasWidth)) }
         let weightBuffers = (0..<pes).map { p in m.memory("weights_\(p)", .uint(lineWords), depth: weightDepth, style: .block) }
         for p in 0..<pes {
-            m.when(memReadValid & isIn(.loadBias) & (responseIndex == p)) {
+            m.when(memReadValid & phase.is(.loadBias) & (responseIndex == p)) {
                 m.connect(biases[p], to: memReadData.bits(biasWidth - 1, 0).asSInt)
             }
-            m.when(memReadValid & isIn(.loadWeights) & (responsePE == p)) {
+            m.when(memReadValid & phase.is(.loadWeights) & (responsePE == p)) {
                 m.write(weightBuffers[p], address: responseBeat.truncated(to: ceilLog2(weightDepth)),
                         data: memReadData.bits(lineWords - 1, 0))
             }
@@ -277,31 +267,31 @@ public struct LayerEngine: Module {
         let address = (groupBase + y * field(.inputWidth) + x).truncated(to: ceilLog2(activationDepth)).asUInt
         let lastBeat = m.wire("last_beat", beat + 1 == field(.beats))
         m.when(issuing) {
-            m.when(lastBeat) { set(beat, 0) } otherwise: { increment(beat) }
+            m.when(lastBeat) { m.assign(beat, 0) } otherwise: { m.increment(beat) }
             m.when(kernelX + 1 == field(.kernelWidth)) {
-                set(kernelX, 0); set(tapX, 0)
+                m.assign(kernelX, 0); m.assign(tapX, 0)
                 m.when(kernelY + 1 == field(.kernelHeight)) {
-                    set(kernelY, 0); set(tapY, 0)
+                    m.assign(kernelY, 0); m.assign(tapY, 0)
                     m.when(group + 1 == field(.inputGroups)) {
-                        set(group, 0); set(groupBase, 0)
+                        m.assign(group, 0); m.assign(groupBase, 0)
                         m.when(outX + 1 == field(.outputWidth)) {
-                            set(outX, 0); set(originX, negated(field(.padLeft), width: coordinateWidth))
+                            m.assign(outX, 0); m.connect(originX, to: negated(field(.padLeft), width: coordinateWidth))
                             m.when(outY + 1 == field(.outputHeight)) {
-                                set(outY, 0); set(issuing, 0)
+                                m.assign(outY, 0); m.assign(issuing, 0)
                             } otherwise: {
-                                increment(outY); increment(originY, by: field(.strideY))
+                                m.increment(outY); m.increment(originY, by: field(.strideY))
                             }
                         } otherwise: {
-                            increment(outX); increment(originX, by: field(.strideX))
+                            m.increment(outX); m.increment(originX, by: field(.strideX))
                         }
                     } otherwise: {
-                        increment(group); increment(groupBase, by: inputArea)
+                        m.increment(group); m.increment(groupBase, by: inputArea)
                     }
                 } otherwise: {
-                    increment(kernelY); increment(tapY, by: field(.dilationY))
+                    m.increment(kernelY); m.increment(tapY, by: field(.dilationY))
                 }
             } otherwise: {
-                increment(kernelX); increment(tapX, by: field(.dilationX))
+                m.increment(kernelX); m.increment(tapX, by: field(.dilationX))
             }
         }
         let issueValid = m.register("issue_valid", next: issuing, reset: 0)
@@ -353,7 +343,7 @@ public struct LayerEngine: Module {
             m.when(enabled) { m.write(outputLanes[l], address: entry, data: words[l % pes]) }
         }
         let tileDone = m.wire("tile_done", wordValid & (position + 1 == field(.outputPositions)))
-        m.when(wordValid) { increment(position) }
+        m.when(wordValid) { m.increment(position) }
 
         // MARK: Write-back: max pooling over the output buffer, one line per window
         let writePointer = m.register("write_pointer", .uint(addressWidth))
@@ -361,10 +351,10 @@ public struct LayerEngine: Module {
         let pendingAddress = m.register("pending_address", .uint(addressWidth))
         let pendingData = m.register("pending_data", .uint(lineWidth))
         let outstanding = m.register("writes_outstanding", .uint(countWidth), reset: 0)
-        let writing = isIn(.writeBack)
+        let writing = phase.is(.writeBack)
         let writeAccepted = m.wire("write_accepted", writing & pendingValid & memReqReady)
-        m.when(writeAccepted & !memWriteDone) { increment(outstanding) }
-        m.when(memWriteDone & !writeAccepted) { set(outstanding, outstanding - 1) }
+        m.when(writeAccepted & !memWriteDone) { m.increment(outstanding) }
+        m.when(memWriteDone & !writeAccepted) { m.decrement(outstanding) }
         let advance = m.wire("write_back_advance", !pendingValid | memReqReady)
 
         let walking = m.register("walking", .bool, reset: 0)
@@ -384,33 +374,33 @@ public struct LayerEngine: Module {
         let lastTapX = poolTapX + 1 == field(.poolWidth), lastTapY = poolTapY + 1 == field(.poolHeight)
         m.when(walking & advance) {
             m.when(lastTapX) {
-                set(poolTapX, 0)
+                m.assign(poolTapX, 0)
                 m.when(lastTapY) {
-                    set(poolTapY, 0)
+                    m.assign(poolTapY, 0)
                     m.when(poolX + 1 == field(.pooledWidth)) {
-                        set(poolX, 0); set(poolOriginX, negated(field(.poolPadLeft), width: coordinateWidth))
+                        m.assign(poolX, 0); m.connect(poolOriginX, to: negated(field(.poolPadLeft), width: coordinateWidth))
                         m.when(poolY + 1 == field(.pooledHeight)) {
-                            set(poolY, 0); set(poolOriginY, negated(field(.poolPadTop), width: coordinateWidth))
+                            m.assign(poolY, 0); m.connect(poolOriginY, to: negated(field(.poolPadTop), width: coordinateWidth))
                             m.when(lineGroup + 1 == field(.outputGroups)) {
-                                set(walking, 0)
+                                m.assign(walking, 0)
                             } otherwise: {
-                                increment(lineGroup)
+                                m.increment(lineGroup)
                                 if slices == 1 {
-                                    increment(lineGroupBase, by: field(.outputPositions))
+                                    m.increment(lineGroupBase, by: field(.outputPositions))
                                 } else {
                                     m.when(slice + 1 == slices) {
-                                        set(slice, 0); increment(lineGroupBase, by: field(.outputPositions))
-                                    } otherwise: { increment(slice) }
+                                        m.assign(slice, 0); m.increment(lineGroupBase, by: field(.outputPositions))
+                                    } otherwise: { m.increment(slice) }
                                 }
                             }
                         } otherwise: {
-                            increment(poolY); increment(poolOriginY, by: field(.poolStrideY))
+                            m.increment(poolY); m.increment(poolOriginY, by: field(.poolStrideY))
                         }
                     } otherwise: {
-                        increment(poolX); increment(poolOriginX, by: field(.poolStrideX))
+                        m.increment(poolX); m.increment(poolOriginX, by: field(.poolStrideX))
                     }
-                } otherwise: { increment(poolTapY) }
-            } otherwise: { increment(poolTapX) }
+                } otherwise: { m.increment(poolTapY) }
+            } otherwise: { m.increment(poolTapX) }
         }
         let tapValid = m.register("tap_valid", .bool, reset: 0)
         let tapInside = m.register("tap_inside_q", .bool), tapEntry = m.register("tap_entry", .uint(outputAddressWidth))
@@ -456,87 +446,87 @@ public struct LayerEngine: Module {
         let lineData = packed.width < lineWidth ? packed.resized(to: lineWidth) : packed
         m.when(advance) {
             m.when(readValid & readLast) {
-                set(pendingValid, 1)
+                m.assign(pendingValid, 1)
                 m.connect(pendingData, to: lineData)
                 m.connect(pendingAddress, to: writePointer)
-                increment(writePointer)
+                m.increment(writePointer)
             } otherwise: {
-                set(pendingValid, 0)
+                m.assign(pendingValid, 0)
             }
         }
         let written = m.wire("written", writing & !walking & !tapValid & !readValid & !pendingValid & (outstanding == 0))
 
         // MARK: Sequencing
-        m.when(start) {
-            set(cycles, 0)
-            set(done, 0)
-            set(layer, 0)
-            set(fieldIndex, 0)
-            m.when(layerCount == 0) { set(done, 1) } otherwise: { enter(.fetch) }
+        m.when(phase.is(.idle) & start) {
+            m.assign(cycles, 0)
+            m.assign(done, 0)
+            m.assign(layer, 0)
+            m.assign(fieldIndex, 0)
+            m.when(layerCount == 0) { m.assign(done, 1) } otherwise: { phase.go(to: .fetch) }
         }
-        m.when(isIn(.fetch)) {
-            increment(fieldIndex)
+        m.when(phase.is(.fetch)) {
+            m.increment(fieldIndex)
             m.when(fieldIndex + 1 == DescriptorField.allCases.count) {
-                enter(.loadInput)
-                startReading(from: (field(.inputAddress) + imageOffset).truncated(to: addressWidth), lines: field(.inputLines))
-                set(biasPointer, field(.biasAddress))
-                set(weightPointer, field(.weightAddress))
-                set(writePointer, (field(.outputAddress) + imageOffset).truncated(to: addressWidth))
-                set(tile, 0)
-                set(position, 0)
-                set(entryBase, 0)
-                set(laneGroup, 0)
+                phase.go(to: .loadInput)
+                startReading(from: (field(.inputAddress) + imageOffset).truncated(to: addressWidth), lines: field(.inputLines).resized(to: countWidth))
+                m.connect(biasPointer, to: field(.biasAddress))
+                m.connect(weightPointer, to: field(.weightAddress))
+                m.connect(writePointer, to: (field(.outputAddress) + imageOffset).truncated(to: addressWidth))
+                m.assign(tile, 0)
+                m.assign(position, 0)
+                m.assign(entryBase, 0)
+                m.assign(laneGroup, 0)
             }
         }
         func startTile() {
-            enter(.loadBias)
+            phase.go(to: .loadBias)
             startReading(from: biasPointer, lines: .constant(pes, .uint(countWidth)))
         }
-        m.when(isIn(.loadInput) & loaded) { startTile() }
-        m.when(isIn(.loadBias) & loaded) {
-            enter(.loadWeights)
-            set(biasPointer, readAddress)
-            startReading(from: weightPointer, lines: field(.beats) * pes)
+        m.when(phase.is(.loadInput) & loaded) { startTile() }
+        m.when(phase.is(.loadBias) & loaded) {
+            phase.go(to: .loadWeights)
+            m.connect(biasPointer, to: readAddress)
+            startReading(from: weightPointer, lines: (field(.beats).resized(to: countWidth) * pes).truncated(to: countWidth))
         }
-        m.when(isIn(.loadWeights) & loaded) {
-            enter(.compute)
-            set(weightPointer, readAddress)
-            set(issuing, 1)
-            set(beat, 0)
-            set(outY, 0); set(outX, 0); set(kernelY, 0); set(kernelX, 0); set(tapY, 0); set(tapX, 0)
-            set(group, 0); set(groupBase, 0)
-            set(originY, negated(field(.padTop), width: coordinateWidth))
-            set(originX, negated(field(.padLeft), width: coordinateWidth))
+        m.when(phase.is(.loadWeights) & loaded) {
+            phase.go(to: .compute)
+            m.connect(weightPointer, to: readAddress)
+            m.assign(issuing, 1)
+            m.assign(beat, 0)
+            m.assign(outY, 0); m.assign(outX, 0); m.assign(kernelY, 0); m.assign(kernelX, 0); m.assign(tapY, 0); m.assign(tapX, 0)
+            m.assign(group, 0); m.assign(groupBase, 0)
+            m.connect(originY, to: negated(field(.padTop), width: coordinateWidth))
+            m.connect(originX, to: negated(field(.padLeft), width: coordinateWidth))
         }
-        m.when(tileDone) {
-            set(position, 0)
-            increment(tile)
+        m.when(phase.is(.compute) & tileDone) {
+            m.assign(position, 0)
+            m.increment(tile)
             if laneGroups == 1 {
-                increment(entryBase, by: field(.outputPositions))
+                m.increment(entryBase, by: field(.outputPositions))
             } else {
                 m.when(laneGroup + 1 == laneGroups) {
-                    set(laneGroup, 0); increment(entryBase, by: field(.outputPositions))
-                } otherwise: { increment(laneGroup) }
+                    m.assign(laneGroup, 0); m.increment(entryBase, by: field(.outputPositions))
+                } otherwise: { m.increment(laneGroup) }
             }
             m.when(tile + 1 == field(.tiles)) {
-                enter(.writeBack)
-                set(walking, 1)
-                set(poolY, 0); set(poolX, 0); set(poolTapY, 0); set(poolTapX, 0)
-                set(poolOriginY, negated(field(.poolPadTop), width: coordinateWidth))
-                set(poolOriginX, negated(field(.poolPadLeft), width: coordinateWidth))
-                set(lineGroup, 0); set(lineGroupBase, 0); set(slice, 0)
+                phase.go(to: .writeBack)
+                m.assign(walking, 1)
+                m.assign(poolY, 0); m.assign(poolX, 0); m.assign(poolTapY, 0); m.assign(poolTapX, 0)
+                m.connect(poolOriginY, to: negated(field(.poolPadTop), width: coordinateWidth))
+                m.connect(poolOriginX, to: negated(field(.poolPadLeft), width: coordinateWidth))
+                m.assign(lineGroup, 0); m.assign(lineGroupBase, 0); m.assign(slice, 0)
             } otherwise: { startTile() }
         }
-        m.when(written) {
+        m.when(phase.is(.writeBack) & written) {
             // The count including this cycle, so that layer 0's entry is its whole time.
             m.write(layerCycles, address: layer.truncated(to: slotWidth), data: (cycles + 1).bits(31, 0))
             m.when(layer + 1 == layerCount) {
-                enter(.idle)
-                set(done, 1)
+                phase.go(to: .idle)
+                m.assign(done, 1)
             } otherwise: {
-                increment(layer)
-                set(fieldIndex, 0)
-                enter(.fetch)
+                m.increment(layer)
+                m.assign(fieldIndex, 0)
+                phase.go(to: .fetch)
             }
         }
 
@@ -548,7 +538,7 @@ public struct LayerEngine: Module {
         m.output("busy", busy)
         m.output("done", done)
         m.output("current_layer", layer)
-        m.output("loading_weights", isIn(.loadWeights))
+        m.output("loading_weights", phase.is(.loadWeights))
     }
 
     /// The bias word stored in memory for a layer whose requantisation shifts right by

@@ -11,7 +11,7 @@ public struct ElaboratedModule: Sendable {
     public let memoryWrites: [MemoryWrite]
     public let instances: [InstanceConnection]
     /// Named constants, declared `localparam`: the states of state machines.
-    public internal(set) var localParameters: [LocalParameter] = []
+    public let localParameters: [LocalParameter]
 
     /// A named constant of a module.
     public struct LocalParameter: Sendable, Equatable {

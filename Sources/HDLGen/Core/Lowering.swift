@@ -294,7 +294,7 @@ struct Lowering {
         }
         return ElaboratedModule(name: builder.moduleName, summary: summary, ports: ports, nets: declaredNets,
                                 assignments: assignments, registers: registers, memories: memories,
-                                memoryWrites: writes, instances: instances)
+                                memoryWrites: writes, instances: instances, localParameters: [])
     }
 
     private func name(of declaration: Node) -> String {

@@ -9,9 +9,16 @@ extension ModuleBuilder {
                    file: StaticString = #fileID, line: UInt = #line) {
         connect(register, to: (register + step).truncated(to: register.width), file: file, line: line)
     }
+
+    /// Subtracts one from the unsigned `register`, wrapping at its width.
+    func decrement(_ register: Signal, file: StaticString = #fileID, line: UInt = #line) {
+        connect(register, to: (register - 1).truncated(to: register.width).reinterpreted(signed: register.isSigned),
+                file: file, line: line)
+    }
 }
 
 extension Signal {
-    /// The unsigned value cut or zero-extended to `width` bits.
+    /// The unsigned value cut or zero-extended to `width` bits. Narrows silently: kept only for
+    /// `ControllerPort`, which the port-interface migration rewrites; use `truncated` or `resized`.
     func fitted(to width: Int) -> Signal { self.width > width ? asUInt.truncated(to: width) : asUInt.resized(to: width) }
 }

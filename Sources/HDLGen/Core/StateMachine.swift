@@ -114,10 +114,9 @@ extension ElaboratedModule {
             return Assignment(target: assignment.target,
                               value: .binary(op, a, .parameter(constant.name, type), operandType: operandType))
         }
-        var result = ElaboratedModule(name: name, summary: summary, ports: ports, nets: nets, assignments: named,
-                                      registers: registers, memories: memories, memoryWrites: memoryWrites,
-                                      instances: instances)
-        result.localParameters = constants.map { LocalParameter(name: $0.name, type: $0.type, value: $0.value) }
-        return result
+        return ElaboratedModule(name: name, summary: summary, ports: ports, nets: nets, assignments: named,
+                                registers: registers, memories: memories, memoryWrites: memoryWrites,
+                                instances: instances,
+                                localParameters: constants.map { LocalParameter(name: $0.name, type: $0.type, value: $0.value) })
     }
 }
