@@ -83,8 +83,8 @@ public struct CascadeTop: Module {
             + "gBvSB(M=\(confidenceUnit.m), N=\(confidenceUnit.n)) over \(classes) classes"
     }
 
-    enum LPUState: Int { case idle, offset, start, run, readScores, evaluate, writeResult, forward }
-    enum HPUState: Int { case idle, offset, start, run, readScores, writeResult }
+    enum LPUState: CaseIterable { case idle, offset, start, run, readScores, evaluate, writeResult, forward }
+    enum HPUState: CaseIterable { case idle, offset, start, run, readScores, writeResult }
 
     public func build(_ m: ModuleBuilder) throws {
         let r = engineRegisterWidth, lineWidth = lineWidth, k = lpu.maccs
@@ -135,10 +135,9 @@ public struct CascadeTop: Module {
             m.connect(engine.port("reg_write_data"), to: m.mux(command.write, command.data, regWriteData))
             return engine.port("reg_read_data")
         }
-        func command(running state: Signal, offsetState: Int, startState: Int, offset: Signal) -> EngineCommand {
-            let writesOffset = state == offsetState
-            return EngineCommand(
-                write: writesOffset | (state == startState),
+        func command(writesOffset: Signal, starts: Signal, offset: Signal) -> EngineCommand {
+            EngineCommand(
+                write: writesOffset | starts,
                 address: m.mux(writesOffset, .constant(EngineRegister.imageOffset, .uint(r)), .constant(EngineRegister.control, .uint(r))),
                 data: m.mux(writesOffset, offset.resized(to: 32), .constant(1, .uint(32))))
         }
@@ -155,13 +154,14 @@ public struct CascadeTop: Module {
         let queueHead = queue.read(head.bits(pointerWidth - 2, 0))
 
         // MARK: LPU side
-        let lpuState = m.register("lpu_state", .uint(3), reset: LPUState.idle.rawValue)
-        func lpuIs(_ s: LPUState) -> Signal { lpuState == s.rawValue }
-        func lpuEnter(_ s: LPUState) { m.assign(lpuState, s.rawValue) }
+        let lpuState = m.stateMachine("lpu_state", LPUState.self, reset: .idle)
+        func lpuIs(_ s: LPUState) -> Signal { lpuState.is(s) }
+        func lpuEnter(_ s: LPUState, file: StaticString = #fileID, line: UInt = #line) {
+            lpuState.go(to: s, file: file, line: line)
+        }
         let lpuIndex = m.register("lpu_index", .uint(indexWidth), reset: 0)
         let lpuOffset = m.register("lpu_offset", .uint(addressWidth), reset: 0)
-        let lpuCommand = command(running: lpuState, offsetState: LPUState.offset.rawValue,
-                                 startState: LPUState.start.rawValue, offset: lpuOffset)
+        let lpuCommand = command(writesOffset: lpuIs(.offset), starts: lpuIs(.start), offset: lpuOffset)
         let lpuRegisters = connectRegisters(of: lpuEngine, block: 1, command: lpuCommand)
         let lpuPort = ControllerPort(m, name: "lpu", lineWidth: lineWidth, addressWidth: addressWidth, countWidth: bitsToHold(scoreLines))
         let lpuOwns = m.wire("lpu_controller_owns", lpuIs(.readScores) | lpuIs(.writeResult))
@@ -197,7 +197,7 @@ public struct CascadeTop: Module {
         m.when(feeding & ceu.port("in_ready")) { m.increment(feed) }
         _ = ceu.port("margin"); _ = ceu.port("scaled_total")
         let decided = m.wire("ceu_decided", lpuIs(.evaluate) & !feeding & ceu.port("out_valid"))
-        m.when(decided) {
+        m.when(lpuIs(.evaluate) & decided) {
             m.connect(lpuClass, to: ceu.port("predicted").fitted(to: 16))
             m.increment(samples)
             m.when(ceu.port("confident")) { lpuEnter(.writeResult) } otherwise: { lpuEnter(.forward) }
@@ -224,13 +224,14 @@ public struct CascadeTop: Module {
         }
 
         // MARK: HPU side
-        let hpuState = m.register("hpu_state", .uint(3), reset: HPUState.idle.rawValue)
-        func hpuIs(_ s: HPUState) -> Signal { hpuState == s.rawValue }
-        func hpuEnter(_ s: HPUState) { m.assign(hpuState, s.rawValue) }
+        let hpuState = m.stateMachine("hpu_state", HPUState.self, reset: .idle)
+        func hpuIs(_ s: HPUState) -> Signal { hpuState.is(s) }
+        func hpuEnter(_ s: HPUState, file: StaticString = #fileID, line: UInt = #line) {
+            hpuState.go(to: s, file: file, line: line)
+        }
         let hpuIndex = m.register("hpu_index", .uint(indexWidth))
         let hpuOffset = m.register("hpu_offset", .uint(addressWidth))
-        let hpuCommand = command(running: hpuState, offsetState: HPUState.offset.rawValue,
-                                 startState: HPUState.start.rawValue, offset: hpuOffset)
+        let hpuCommand = command(writesOffset: hpuIs(.offset), starts: hpuIs(.start), offset: hpuOffset)
         let hpuRegisters = connectRegisters(of: hpuEngine, block: 2, command: hpuCommand)
         let hpuPort = ControllerPort(m, name: "hpu", lineWidth: lineWidth, addressWidth: addressWidth, countWidth: bitsToHold(scoreLines))
         let hpuOwns = m.wire("hpu_controller_owns", hpuIs(.readScores) | hpuIs(.writeResult))
@@ -276,7 +277,8 @@ public struct CascadeTop: Module {
         // MARK: Start and completion
         let finished = m.wire("finished", busy & lpuFinished & queueEmpty & hpuIs(.idle))
         m.when(finished) { m.assign(busy, 0); m.assign(done, 1) }
-        m.when(start) {
+        // `start` needs `busy` low, and the LPU side is idle whenever the cascade is not busy.
+        m.when(lpuIs(.idle) & start) {
             m.assign(done, 0)
             m.assign(cycles, 0); m.assign(hpuCycles, 0); m.assign(samples, 0); m.assign(forwarded, 0)
             m.assign(lpuIndex, 0); m.assign(lpuOffset, 0)
