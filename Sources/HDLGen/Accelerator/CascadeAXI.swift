@@ -17,30 +17,16 @@ public struct CascadeAXI: Module {
     public func build(_ m: ModuleBuilder) throws {
         let core = try m.instance(top, name: "cascade")
         let slave = try m.instance(registerSlave, name: "register_slave")
-        for port in ["reg_write", "reg_address", "reg_write_data"] { m.connect(core.port(port), to: slave.port(port)) }
-        m.connect(slave.port("reg_read_data"), to: core.port("reg_read_data"))
-        var exposed: [(Instance, String, String)] = [(slave, "s_axi_", "s_axi_")]
+        m.connect(core.port(top.registerPort, prefix: "reg", as: .slave),
+                  slave.port(registerSlave.registerPort, prefix: "reg", as: .master))
+        m.expose(slave.port(registerSlave.axiPort, prefix: "s_axi", as: .slave), prefix: "s_axi")
         for engine in ["lpu", "hpu"] {
             let master = try m.instance(memoryMaster, name: "\(engine)_memory_master")
-            for port in ["mem_req_valid", "mem_req_write", "mem_req_address", "mem_req_data"] {
-                m.connect(master.port(port), to: core.port("\(engine)_\(port)"))
-            }
+            m.connect(core.port(top.memoryPort, prefix: "\(engine)_mem", as: .master),
+                      master.port(memoryMaster.memoryPort, prefix: "mem", as: .slave))
             m.connect(master.port("base_address"), to: core.port("\(engine)_base_address"))
-            for port in ["mem_req_ready", "mem_read_valid", "mem_read_data", "mem_write_done"] {
-                m.connect(core.port("\(engine)_\(port)"), to: master.port(port))
-            }
-            exposed.append((master, "m_axi_", "m_axi_\(engine)_"))
-        }
-        // The AXI ports of the adapters become the block's own.
-        for (instance, prefix, renamed) in exposed {
-            for port in instance.module.ports where port.name.hasPrefix(prefix) {
-                let name = renamed + port.name.dropFirst(prefix.count)
-                if port.direction == .input {
-                    m.connect(instance.port(port.name), to: m.input(name, port.type))
-                } else {
-                    m.output(name, instance.port(port.name))
-                }
-            }
+            // The AXI ports of the adapters become the block's own.
+            m.expose(master.port(memoryMaster.axiPort, prefix: "m_axi", as: .master), prefix: "m_axi_\(engine)")
         }
         m.output("irq", core.port("done"))
         _ = core.port("busy")

@@ -88,9 +88,8 @@ public struct CascadeTop: Module {
 
     public func build(_ m: ModuleBuilder) throws {
         let r = engineRegisterWidth, lineWidth = lineWidth, k = lpu.maccs
-        let regWrite = m.input("reg_write", .bool)
-        let regAddress = m.input("reg_address", .uint(registerAddressWidth))
-        let regWriteData = m.input("reg_write_data", .uint(32))
+        let regPort = m.port(registerPort, prefix: "reg", as: .slave)
+        let regWrite = regPort.write, regAddress = regPort.address, regWriteData = regPort.writeData
         let block = regAddress.bits(r + 1, r), local = regAddress.bits(r - 1, 0)
 
         // MARK: Cascade registers
@@ -305,7 +304,7 @@ public struct CascadeTop: Module {
             (CascadeRegister.hpuCycles, hpuCycles),
         ]
         for (address, value) in registers { readData = m.mux((block == 0) & (local == address), value, readData) }
-        m.output("reg_read_data", readData)
+        m.connect(regPort.readData, to: readData)
         m.output("lpu_base_address", lpuEngine.port("base_address"))
         m.output("hpu_base_address", hpuEngine.port("base_address"))
         _ = lpuEngine.port("busy")

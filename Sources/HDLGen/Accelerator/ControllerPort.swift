@@ -1,10 +1,13 @@
 /// One engine's memory port in the `CascadeTop`: the engine's requests, or, while the
 /// controller holds the port (the engine is idle then), the controller's reads of the class
-/// scores and its write of a result. Declares the top's `<name>_mem_*` ports.
+/// scores and its write of a result. Declares the top's `<name>_mem_*` ports (a `MemoryPort`);
+/// the engine's read data is the caller's to connect.
 struct ControllerPort {
     let m: ModuleBuilder
     let name: String
     let lineWidth: Int
+    /// The top's `<name>_mem_*` ports.
+    let port: PortGroup<MemoryPort>
     let requestReady: Signal, readValid: Signal, readData: Signal, writeDone: Signal
     let readAddress: Signal, readsLeft: Signal, responsesLeft: Signal
     /// The index of the line the current response answers, from 0 at `startReading`.
@@ -13,10 +16,11 @@ struct ControllerPort {
 
     init(_ m: ModuleBuilder, name: String, lineWidth: Int, addressWidth: Int, countWidth: Int) {
         self.m = m; self.name = name; self.lineWidth = lineWidth
-        requestReady = m.input("\(name)_mem_req_ready", .bool)
-        readValid = m.input("\(name)_mem_read_valid", .bool)
-        readData = m.input("\(name)_mem_read_data", .uint(lineWidth))
-        writeDone = m.input("\(name)_mem_write_done", .bool)
+        port = m.port(MemoryPort(lineWidth: lineWidth, addressWidth: addressWidth), prefix: "\(name)_mem", as: .master)
+        requestReady = port.requestReady
+        readValid = port.readValid
+        readData = port.readData
+        writeDone = port.writeDone
         readAddress = m.register("\(name)_read_address", .uint(addressWidth))
         readsLeft = m.register("\(name)_reads_left", .uint(countWidth), reset: 0)
         responsesLeft = m.register("\(name)_responses_left", .uint(countWidth), reset: 0)
@@ -49,14 +53,15 @@ struct ControllerPort {
     /// `responseDelay` cycles after the memory's (its read data is the caller's to connect).
     func connect(engine: Instance, owned: Signal, responseDelay: Int, writing: Signal, address: Signal, data: Signal) {
         let writeValid = m.wire("\(name)_result_valid", writing & !writeSent)
-        m.output("\(name)_mem_req_valid", m.mux(owned, (readsLeft != 0) | writeValid, engine.port("mem_req_valid")))
-        m.output("\(name)_mem_req_write", m.mux(owned, writeValid, engine.port("mem_req_write")))
-        m.output("\(name)_mem_req_address", m.mux(owned, m.mux(writeValid, address, readAddress), engine.port("mem_req_address")))
-        m.output("\(name)_mem_req_data", m.mux(owned, data.fitted(to: lineWidth), engine.port("mem_req_data")))
-        m.connect(engine.port("mem_req_ready"), to: requestReady & !owned)
-        m.connect(engine.port("mem_read_valid"),
+        let requests = engine.port(port.interface, prefix: "mem", as: .master)
+        m.connect(port.requestValid, to: m.mux(owned, (readsLeft != 0) | writeValid, requests.requestValid))
+        m.connect(port.requestWrite, to: m.mux(owned, writeValid, requests.requestWrite))
+        m.connect(port.requestAddress, to: m.mux(owned, m.mux(writeValid, address, readAddress), requests.requestAddress))
+        m.connect(port.requestData, to: m.mux(owned, data.fitted(to: lineWidth), requests.requestData))
+        m.connect(requests.requestReady, to: requestReady & !owned)
+        m.connect(requests.readValid,
                   to: m.delayed(readValid & !owned, by: responseDelay, name: "\(name)_engine_read_valid", reset: 0))
-        m.connect(engine.port("mem_write_done"),
+        m.connect(requests.writeDone,
                   to: m.delayed(writeDone & !owned, by: responseDelay, name: "\(name)_engine_write_done", reset: 0))
         m.when(writeValid & requestReady) { m.assign(writeSent, 1) }
         m.when(writeComplete) { m.assign(writeSent, 0) }

@@ -139,13 +139,11 @@ public struct LayerEngine: Module {
 
     public func build(_ m: ModuleBuilder) throws {
         let w = wordlength, lineWords = maccs * w
-        let regWrite = m.input("reg_write", .bool)
-        let regAddress = m.input("reg_address", .uint(registerAddressWidth))
-        let regWriteData = m.input("reg_write_data", .uint(32))
-        let memReqReady = m.input("mem_req_ready", .bool)
-        let memReadValid = m.input("mem_read_valid", .bool)
-        let memReadData = m.input("mem_read_data", .uint(lineWidth))
-        let memWriteDone = m.input("mem_write_done", .bool)
+        let regPort = m.port(registerPort, prefix: "reg", as: .slave)
+        let regWrite = regPort.write, regAddress = regPort.address, regWriteData = regPort.writeData
+        let memPort = m.port(memoryPort, prefix: "mem", as: .master)
+        let memReqReady = memPort.requestReady, memReadValid = memPort.readValid
+        let memReadData = memPort.readData, memWriteDone = memPort.writeDone
 
         let phase = m.register("phase", .uint(3), reset: Phase.idle.rawValue)
         func isIn(_ p: Phase) -> Signal { phase == p.rawValue }
@@ -194,7 +192,7 @@ public struct LayerEngine: Module {
             (EngineRegister.imageOffset, imageOffset.resized(to: 32)),
         ]
         for (address, value) in registers { readData = m.mux(regAddress == address, value, readData) }
-        m.output("reg_read_data", readData)
+        m.connect(regPort.readData, to: readData)
         m.when(busy) { increment(cycles) }
 
         // MARK: Descriptor fetch
@@ -542,10 +540,10 @@ public struct LayerEngine: Module {
             }
         }
 
-        m.output("mem_req_valid", m.mux(writing, pendingValid, requesting))
-        m.output("mem_req_write", writing)
-        m.output("mem_req_address", m.mux(writing, pendingAddress, readAddress))
-        m.output("mem_req_data", pendingData)
+        m.connect(memPort.requestValid, to: m.mux(writing, pendingValid, requesting))
+        m.connect(memPort.requestWrite, to: writing)
+        m.connect(memPort.requestAddress, to: m.mux(writing, pendingAddress, readAddress))
+        m.connect(memPort.requestData, to: pendingData)
         m.output("base_address", baseAddress)
         m.output("busy", busy)
         m.output("done", done)

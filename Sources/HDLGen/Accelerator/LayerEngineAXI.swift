@@ -18,25 +18,15 @@ public struct LayerEngineAXI: Module {
         let master = try m.instance(memoryMaster, name: "memory_master")
         let slave = try m.instance(registerSlave, name: "register_slave")
 
-        for port in ["mem_req_valid", "mem_req_write", "mem_req_address", "mem_req_data", "base_address"] {
-            m.connect(master.port(port), to: core.port(port))
-        }
-        for port in ["mem_req_ready", "mem_read_valid", "mem_read_data", "mem_write_done"] {
-            m.connect(core.port(port), to: master.port(port))
-        }
-        for port in ["reg_write", "reg_address", "reg_write_data"] { m.connect(core.port(port), to: slave.port(port)) }
-        m.connect(slave.port("reg_read_data"), to: core.port("reg_read_data"))
+        m.connect(core.port(engine.memoryPort, prefix: "mem", as: .master),
+                  master.port(memoryMaster.memoryPort, prefix: "mem", as: .slave))
+        m.connect(master.port("base_address"), to: core.port("base_address"))
+        m.connect(core.port(engine.registerPort, prefix: "reg", as: .slave),
+                  slave.port(registerSlave.registerPort, prefix: "reg", as: .master))
 
         // The AXI ports of the adapters become the block's own.
-        for (instance, prefix) in [(master, "m_axi_"), (slave, "s_axi_")] {
-            for port in instance.module.ports where port.name.hasPrefix(prefix) {
-                if port.direction == .input {
-                    m.connect(instance.port(port.name), to: m.input(port.name, port.type))
-                } else {
-                    m.output(port.name, instance.port(port.name))
-                }
-            }
-        }
+        m.expose(master.port(memoryMaster.axiPort, prefix: "m_axi", as: .master), prefix: "m_axi")
+        m.expose(slave.port(registerSlave.axiPort, prefix: "s_axi", as: .slave), prefix: "s_axi")
         m.output("irq", core.port("done"))
         _ = core.port("busy")
     }

@@ -26,29 +26,20 @@ public struct AXI4LiteRegisters: Module {
         "AXI4-Lite slave for \(1 << addressWidth) 32-bit registers (\(addressWidth + 2)-bit byte addresses)"
     }
 
+    /// The AXI side, whose master is the processor.
+    public var axiPort: AXI4Lite { AXI4Lite(addressWidth: addressWidth + 2) }
+    /// The register side, mastered by this adapter.
+    public var registerPort: RegisterPort { RegisterPort(addressWidth: addressWidth) }
+
     public func build(_ m: ModuleBuilder) throws {
         let byteAddressWidth = addressWidth + 2
-        let awAddress = m.input("s_axi_awaddr", .uint(byteAddressWidth))
-        let awValid = m.input("s_axi_awvalid", .bool)
-        let awReady = m.output("s_axi_awready", .bool)
-        let wData = m.input("s_axi_wdata", .uint(32))
-        _ = m.input("s_axi_wstrb", .uint(4))
-        let wValid = m.input("s_axi_wvalid", .bool)
-        let wReady = m.output("s_axi_wready", .bool)
-        m.output("s_axi_bresp", .constant(Self.okay, .uint(2)))
-        let bValid = m.output("s_axi_bvalid", .bool)
-        let bReady = m.input("s_axi_bready", .bool)
-        let arAddress = m.input("s_axi_araddr", .uint(byteAddressWidth))
-        let arValid = m.input("s_axi_arvalid", .bool)
-        let arReady = m.output("s_axi_arready", .bool)
-        let rData = m.output("s_axi_rdata", .uint(32))
-        m.output("s_axi_rresp", .constant(Self.okay, .uint(2)))
-        let rValid = m.output("s_axi_rvalid", .bool)
-        let rReady = m.input("s_axi_rready", .bool)
-        let registerWrite = m.output("reg_write", .bool)
-        let registerAddress = m.output("reg_address", .uint(addressWidth))
-        let registerWriteData = m.output("reg_write_data", .uint(32))
-        let registerReadData = m.input("reg_read_data", .uint(32))
+        let axi = m.port(axiPort, prefix: "s_axi", as: .slave)
+        let host = m.port(registerPort, prefix: "reg", as: .master)
+        m.connect(axi.bresp, to: .constant(Self.okay, .uint(2)))
+        m.connect(axi.rresp, to: .constant(Self.okay, .uint(2)))
+        let awAddress = axi.awaddr, awValid = axi.awvalid, wData = axi.wdata, wValid = axi.wvalid
+        let bReady = axi.bready, arAddress = axi.araddr, arValid = axi.arvalid, rReady = axi.rready
+        let registerReadData = host.readData
 
         // Write: AW and W each wait in a register; both in and no B pending → write.
         let awFull = m.register("aw_full", .bool, reset: 0)
@@ -94,15 +85,15 @@ public struct AXI4LiteRegisters: Module {
             m.when(rReady) { m.connect(returning, to: .constant(0, .bool)) }
         }
 
-        m.connect(awReady, to: !awFull)
-        m.connect(wReady, to: !wFull)
-        m.connect(bValid, to: responding)
-        m.connect(arReady, to: !arFull)
-        m.connect(rData, to: returned)
-        m.connect(rValid, to: returning)
-        m.connect(registerWrite, to: writing)
-        m.connect(registerAddress, to: m.mux(writing, writeAddress, readAddress))
-        m.connect(registerWriteData, to: writeData)
+        m.connect(axi.awready, to: !awFull)
+        m.connect(axi.wready, to: !wFull)
+        m.connect(axi.bvalid, to: responding)
+        m.connect(axi.arready, to: !arFull)
+        m.connect(axi.rdata, to: returned)
+        m.connect(axi.rvalid, to: returning)
+        m.connect(host.write, to: writing)
+        m.connect(host.address, to: m.mux(writing, writeAddress, readAddress))
+        m.connect(host.writeData, to: writeData)
     }
 
     /// xRESP OKAY.

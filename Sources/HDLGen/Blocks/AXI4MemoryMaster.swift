@@ -55,53 +55,30 @@ public struct AXI4MemoryMaster: Module {
     public var lineBytes: Int { dataWidth / 8 }
     /// AxSIZE: log2 of the bytes of one beat (one line).
     public var sizeCode: Int { Int.bitWidth - 1 - lineBytes.leadingZeroBitCount }
+    /// The engine side, whose master is the engine.
+    public var memoryPort: MemoryPort { MemoryPort(lineWidth: dataWidth, addressWidth: addressWidth) }
+    /// The AXI side, mastered by this adapter.
+    public var axiPort: AXI4 { AXI4(dataWidth: dataWidth, addressWidth: axiAddressWidth) }
 
     public func build(_ m: ModuleBuilder) throws {
         let x = axiAddressWidth
 
-        // Engine side.
-        let requestValid = m.input("mem_req_valid", .bool)
-        let requestWrite = m.input("mem_req_write", .bool)
-        let requestAddress = m.input("mem_req_address", .uint(addressWidth))
-        let requestData = m.input("mem_req_data", .uint(dataWidth))
-        let requestReady = m.output("mem_req_ready", .bool)
-        let readValid = m.output("mem_read_valid", .bool)
-        let readData = m.output("mem_read_data", .uint(dataWidth))
-        let writeDone = m.output("mem_write_done", .bool)
+        // Engine side, then the AXI channels.
+        let engine = m.port(memoryPort, prefix: "mem", as: .slave)
         let base = m.input("base_address", .uint(x))
-
-        // AXI write address, write data and write response channels.
-        let awAddress = m.output("m_axi_awaddr", .uint(x))
-        m.output("m_axi_awlen", .constant(0, .uint(8)))
-        m.output("m_axi_awsize", .constant(sizeCode, .uint(3)))
-        m.output("m_axi_awburst", .constant(Self.incrementingBurst, .uint(2)))
-        m.output("m_axi_awcache", .constant(Self.bufferableModifiable, .uint(4)))
-        m.output("m_axi_awprot", .constant(0, .uint(3)))
-        let awValid = m.output("m_axi_awvalid", .bool)
-        let awReady = m.input("m_axi_awready", .bool)
-        let wData = m.output("m_axi_wdata", .uint(dataWidth))
-        m.output("m_axi_wstrb", ~Signal.constant(0, .bool).resized(to: lineBytes))   // every byte
-        m.output("m_axi_wlast", .constant(1, .bool))
-        let wValid = m.output("m_axi_wvalid", .bool)
-        let wReady = m.input("m_axi_wready", .bool)
-        _ = m.input("m_axi_bresp", .uint(2))
-        let bValid = m.input("m_axi_bvalid", .bool)
-        m.output("m_axi_bready", .constant(1, .bool))
-
-        // AXI read address and read data channels.
-        let arAddress = m.output("m_axi_araddr", .uint(x))
-        m.output("m_axi_arlen", .constant(0, .uint(8)))
-        m.output("m_axi_arsize", .constant(sizeCode, .uint(3)))
-        m.output("m_axi_arburst", .constant(Self.incrementingBurst, .uint(2)))
-        m.output("m_axi_arcache", .constant(Self.bufferableModifiable, .uint(4)))
-        m.output("m_axi_arprot", .constant(0, .uint(3)))
-        let arValid = m.output("m_axi_arvalid", .bool)
-        let arReady = m.input("m_axi_arready", .bool)
-        let rData = m.input("m_axi_rdata", .uint(dataWidth))
-        _ = m.input("m_axi_rresp", .uint(2))
-        _ = m.input("m_axi_rlast", .bool)
-        let rValid = m.input("m_axi_rvalid", .bool)
-        m.output("m_axi_rready", .constant(1, .bool))
+        let axi = m.port(axiPort, prefix: "m_axi", as: .master)
+        let requestValid = engine.requestValid, requestWrite = engine.requestWrite
+        let requestAddress = engine.requestAddress, requestData = engine.requestData
+        let constants: [(KeyPath<AXI4, InterfaceMember>, Int)] = [
+            (\.awlen, 0), (\.awsize, sizeCode), (\.awburst, Self.incrementingBurst),
+            (\.awcache, Self.bufferableModifiable), (\.awprot, 0),
+            (\.arlen, 0), (\.arsize, sizeCode), (\.arburst, Self.incrementingBurst),
+            (\.arcache, Self.bufferableModifiable), (\.arprot, 0),
+            (\.wlast, 1), (\.bready, 1), (\.rready, 1)]
+        for (member, value) in constants { m.connect(axi[member], to: .constant(value, axi[member].type)) }
+        m.connect(axi.wstrb, to: ~Signal.constant(0, .bool).resized(to: lineBytes))   // every byte
+        let awReady = axi.awready, wReady = axi.wready, arReady = axi.arready
+        let bValid = axi.bvalid, rValid = axi.rvalid, rData = axi.rdata
 
         // A request moves only when every channel it might use has room, so that the
         // ready does not depend on whether the request is a read or a write.
@@ -115,20 +92,20 @@ public struct AXI4MemoryMaster: Module {
         m.connect(ar.push, to: accept & !requestWrite)
         m.connect(aw.push, to: accept & requestWrite)
         m.connect(w.push, to: accept & requestWrite)
-        m.connect(requestReady, to: ready)
-        m.connect(arValid, to: ar.valid)
-        m.connect(arAddress, to: ar.payload)
-        m.connect(awValid, to: aw.valid)
-        m.connect(awAddress, to: aw.payload)
-        m.connect(wValid, to: w.valid)
-        m.connect(wData, to: w.payload)
+        m.connect(engine.requestReady, to: ready)
+        m.connect(axi.arvalid, to: ar.valid)
+        m.connect(axi.araddr, to: ar.payload)
+        m.connect(axi.awvalid, to: aw.valid)
+        m.connect(axi.awaddr, to: aw.payload)
+        m.connect(axi.wvalid, to: w.valid)
+        m.connect(axi.wdata, to: w.payload)
 
         // Responses: one register each, towards the engine.
         let responseData = m.register("read_data_q", .uint(dataWidth))
         m.when(rValid) { m.connect(responseData, to: rData) }
-        m.connect(readValid, to: m.register("read_valid_q", next: rValid, reset: 0))
-        m.connect(readData, to: responseData)
-        m.connect(writeDone, to: m.register("write_done_q", next: bValid, reset: 0))
+        m.connect(engine.readValid, to: m.register("read_valid_q", next: rValid, reset: 0))
+        m.connect(engine.readData, to: responseData)
+        m.connect(engine.writeDone, to: m.register("write_done_q", next: bValid, reset: 0))
     }
 
     /// AxBURST INCR.
