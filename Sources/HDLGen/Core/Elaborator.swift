@@ -32,8 +32,7 @@ final class Elaborator {
         defer { inProgress.remove(module.name) }
         let builder = ModuleBuilder(moduleName: module.name, elaborator: self)
         try module.build(builder)
-        var lowering = Lowering(builder: builder, summary: module.summary)
-        let result = try lowering.run()
+        let result = try Lowering.module(builder, summary: module.summary)
         modules[module.name] = result
         order.append(module.name)
         return result
