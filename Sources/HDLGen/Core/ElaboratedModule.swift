@@ -42,9 +42,11 @@ public struct ElaboratedModule: Sendable {
         public let hasUnreadBits: Bool
     }
 
+    /// `assign target = value`; `location` is the Swift line that described it.
     public struct Assignment: Sendable {
         public let target: String
         public let value: NetExpression
+        public let location: SourceLocation
     }
 
     public struct RegisterUpdate: Sendable {
@@ -52,6 +54,8 @@ public struct ElaboratedModule: Sendable {
         public let type: SignalType
         public let reset: Int?
         public let next: NetOperand
+        /// Where the register was declared.
+        public let location: SourceLocation
     }
 
     /// A memory: `depth` words of `type`; a ROM when it has `contents`.
@@ -69,6 +73,7 @@ public struct ElaboratedModule: Sendable {
         public let enable: NetOperand
         public let address: NetOperand
         public let data: NetOperand
+        public let location: SourceLocation
     }
 
     public struct InstanceConnection: Sendable {
@@ -77,6 +82,7 @@ public struct ElaboratedModule: Sendable {
         public let connections: [(port: String, operand: NetOperand)]
         public let usesClock: Bool
         public let usesReset: Bool
+        public let location: SourceLocation
     }
 
     /// The port named `name`.
@@ -84,7 +90,7 @@ public struct ElaboratedModule: Sendable {
 }
 
 /// A value an expression reads: a net, or a constant of a given type.
-public enum NetOperand: Sendable, Equatable {
+public enum NetOperand: Sendable, Hashable {
     case net(String, SignalType)
     case constant(Int, SignalType)
     /// A named constant (`localparam`) of the module.
@@ -99,7 +105,7 @@ public enum NetOperand: Sendable, Equatable {
 
 /// The one operation that drives a net; operands are nets or constants, never expressions,
 /// so that every intermediate width is declared and exact.
-public enum NetExpression: Sendable {
+public enum NetExpression: Sendable, Hashable {
     case operand(NetOperand)
     /// Both operands are first extended (each by its own signedness) to `operandType`.
     case binary(BinaryOperator, NetOperand, NetOperand, operandType: SignalType)

@@ -33,8 +33,7 @@ final class Elaborator {
         let builder = ModuleBuilder(moduleName: module.name, elaborator: self)
         try module.build(builder)
         builder.finish()
-        var lowering = Lowering(builder: builder, summary: module.summary)
-        let result = try lowering.run().naming(builder.namedConstants)
+        let result = try Lowering.module(builder, summary: module.summary).naming(builder.namedConstants)
         modules[module.name] = result
         order.append(module.name)
         return result

@@ -1,10 +1,13 @@
-/// Where in the Swift source a piece of hardware was described, for error messages.
+/// Where in the Swift source a piece of hardware was described, for error messages and the
+/// comments of the generated Verilog: `Module/File.swift` (a `#fileID`) and the line.
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     public let file: String
     public let line: Int
 
+    /// A full path (`#filePath`) keeps only its folder and file, so output names no machine's folders.
     public init(file: StaticString, line: UInt) {
-        self.file = "\(file)"
+        let path = "\(file)"
+        self.file = path.hasPrefix("/") ? path.split(separator: "/").suffix(2).joined(separator: "/") : path
         self.line = Int(line)
     }
 

@@ -112,7 +112,8 @@ extension ElaboratedModule {
                   case .binary(let op, let a, .constant(let value, let type), let operandType) = assignment.value,
                   value == constant.value, type == constant.type else { return assignment }
             return Assignment(target: assignment.target,
-                              value: .binary(op, a, .parameter(constant.name, type), operandType: operandType))
+                              value: .binary(op, a, .parameter(constant.name, type), operandType: operandType),
+                              location: assignment.location)
         }
         return ElaboratedModule(name: name, summary: summary, ports: ports, nets: nets, assignments: named,
                                 registers: registers, memories: memories, memoryWrites: memoryWrites,

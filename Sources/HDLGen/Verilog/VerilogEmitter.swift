@@ -57,7 +57,7 @@ public enum VerilogEmitter {
         if !module.assignments.isEmpty {
             out.line()
             for assignment in module.assignments {
-                out.line("assign \(assignment.target) = \(text(assignment.value));", indent: 1)
+                out.line("assign \(assignment.target) = \(text(assignment.value));", indent: 1, at: assignment.location)
             }
         }
         for memory in module.memories {
@@ -73,7 +73,7 @@ public enum VerilogEmitter {
             out.line()
             out.line("always @(posedge clk) begin", indent: 1)
             out.line("if (\(text(write.enable))) begin", indent: 2)
-            out.line("\(write.memory)[\(text(write.address))] <= \(text(write.data));", indent: 3)
+            out.line("\(write.memory)[\(text(write.address))] <= \(text(write.data));", indent: 3, at: write.location)
             out.line("end", indent: 2)
             out.line("end", indent: 1)
         }
@@ -84,11 +84,11 @@ public enum VerilogEmitter {
             out.line("always @(posedge clk) begin", indent: 1)
             out.line("if (rst) begin", indent: 2)
             for register in resettable {
-                out.line("\(register.name) <= \(literal(register.reset!, register.type));", indent: 3)
+                out.line("\(register.name) <= \(literal(register.reset!, register.type));", indent: 3, at: register.location)
             }
             out.line("end else begin", indent: 2)
             for register in resettable {
-                out.line("\(register.name) <= \(text(register.next));", indent: 3)
+                out.line("\(register.name) <= \(text(register.next));", indent: 3, at: register.location)
             }
             out.line("end", indent: 2)
             out.line("end", indent: 1)
@@ -97,7 +97,7 @@ public enum VerilogEmitter {
             out.line()
             out.line("always @(posedge clk) begin", indent: 1)
             for register in plain {
-                out.line("\(register.name) <= \(text(register.next));", indent: 2)
+                out.line("\(register.name) <= \(text(register.next));", indent: 2, at: register.location)
             }
             out.line("end", indent: 1)
         }
@@ -107,7 +107,7 @@ public enum VerilogEmitter {
             if instance.usesClock { connections.append(".clk(clk)") }
             if instance.usesReset { connections.append(".rst(rst)") }
             connections += instance.connections.map { ".\($0.port)(\(text($0.operand)))" }
-            out.instance(instance.module, named: instance.name, connections: connections)
+            out.instance(instance.module, named: instance.name, connections: connections, at: instance.location)
         }
         out.line()
         out.line("endmodule")
@@ -229,9 +229,16 @@ struct VerilogWriter {
         text += "\n"
     }
 
-    /// `module name (.port(net), …);` with one connection per line.
-    mutating func instance(_ module: String, named name: String, connections: [String]) {
-        line("\(module) \(name) (", indent: 1)
+    /// A statement of the RTL followed by the Swift line that described it: `…;  // HDLGen/File.swift:12`.
+    mutating func line(_ content: String, indent: Int, at location: SourceLocation) {
+        line("\(content)  // \(location)", indent: indent)
+    }
+
+    /// `module name (.port(net), …);` with one connection per line; the first line names the
+    /// Swift line of the instance when there is one.
+    mutating func instance(_ module: String, named name: String, connections: [String],
+                           at location: SourceLocation? = nil) {
+        line("\(module) \(name) (" + (location.map { "  // \($0)" } ?? ""), indent: 1)
         for (index, connection) in connections.enumerated() {
             line(connection + (index == connections.count - 1 ? "" : ","), indent: 2)
         }
