@@ -196,7 +196,7 @@ public struct CascadeTop: Module {
         m.connect(ceu.port("out_ready"), to: lpuIs(.evaluate) & !feeding)
         m.when(feeding & ceu.port("in_ready")) { m.increment(feed) }
         _ = ceu.port("margin"); _ = ceu.port("scaled_total")
-        let decided = m.wire("ceu_decided", lpuIs(.evaluate) & !feeding & ceu.port("out_valid"))
+        let decided = m.wire("ceu_decided", !feeding & ceu.port("out_valid"))
         m.when(lpuIs(.evaluate) & decided) {
             m.connect(lpuClass, to: ceu.port("predicted").fitted(to: 16))
             m.increment(samples)

@@ -18,7 +18,7 @@ extension ModuleBuilder {
 }
 
 extension Signal {
-    /// The unsigned value cut or zero-extended to `width` bits. Narrows silently: kept only for
-    /// `ControllerPort`, which the port-interface migration rewrites; use `truncated` or `resized`.
+    /// The unsigned value cut or zero-extended to `width` bits. Narrows silently: left at seven
+    /// sites of `CascadeTop` and `ControllerPort` until they say which way; use `truncated` or `resized`.
     func fitted(to width: Int) -> Signal { self.width > width ? asUInt.truncated(to: width) : asUInt.resized(to: width) }
 }
