@@ -55,7 +55,7 @@ struct Simulate: ParsableCommand {
         let (program, words) = try engine.prepare()
         let engine = program.engine
         print("engine: \(engine.name): \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
-              + "\(engine.outputDepth) output entries, \(engine.weightDepth) weight beats")
+              + "\(engine.outputDepth) output entries, \(engine.maxWindow) weight beats")
         print("quantisation: \(program.quantised.quantisation.wordlength) bits; \(program.layers.count) engine layers; "
               + "memory: \(program.parameterLines.count) parameter lines + \(program.imageLines) per image")
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("cascadecnn-simulate-\(UUID().uuidString)")
@@ -195,7 +195,7 @@ struct GenerateEngine: ParsableCommand {
         try folder.write(files)
         let e = program.engine
         print(["\(e.name): \(e.summary)",
-               "  buffers: \(e.activationDepth) activation lines, \(e.outputDepth) output entries, \(e.weightDepth) weight beats",
+               "  buffers: \(e.activationDepth) activation lines, \(e.outputDepth) output entries, \(e.maxWindow) weight beats",
                "  RTL:        " + bundle.circuit.modules.map { "rtl/\($0.name).v" }.joined(separator: ", "),
                "  testbench:  tb/\(testbench.name).v, \(testbench.summary)",
                "  IP block:   \(LayerEngineAXI(engine: e).name) (AXI4 master and AXI4-Lite slave), vivado/build.tcl for \(board.part), \(e.name).core for FuseSoC",

@@ -88,10 +88,12 @@ import Testing
         }, containing: "the name a is used twice", line: line)
     }
 
-    @Test func reservedWordAsName() {
+    /// Verilog-2005 words and SystemVerilog's (Verilator reads the RTL as SystemVerilog).
+    @Test(arguments: ["wire", "inside", "always_ff", "with"])
+    func reservedWordAsName(word: String) {
         let line = #line + 2
         expectError(InlineModule("keyword") { m in
-            let a = m.input("wire", .bool)
+            let a = m.input(word, .bool)
             m.output("y", a)
         }, containing: "is not a Verilog identifier", line: line)
     }

@@ -200,8 +200,8 @@ import Testing
         let report = try Yosys.synthesize(Circuit(program.top), family: family.rawValue)
         #expect(report.latches == 0)
         let workload = Workload(try Fixtures.exampleNetwork.get())
-        let model = ResourceModel(family: family).cascadeTop(lpu: Engine(wordlength: 4, pes: 8, maccs: 8, for: workload),
-                                                             hpu: Engine(wordlength: 8, pes: 4, maccs: 8, for: workload),
+        let model = ResourceModel(family: family).cascadeTop(lpu: EngineConfiguration(wordlength: 4, pes: 8, maccs: 8, for: workload),
+                                                             hpu: EngineConfiguration(wordlength: 8, pes: 4, maccs: 8, for: workload),
                                                              classes: 10, sortedCount: 2)
         let luts = report.luts + report.cells.filter { $0.key.hasPrefix("SRL") }.values.reduce(0, +)
             + report.cells.filter { $0.key.hasPrefix("RAM32M") || $0.key.hasPrefix("RAM64M") }.values.reduce(0, +) * 4

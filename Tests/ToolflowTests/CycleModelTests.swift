@@ -83,7 +83,7 @@ import Testing
         // the first beat's cycle 0, so the GEMM takes X + 1 cycles.
         let line = try #require(result.log.split(separator: "\n").first { $0.contains("beats checked, the last in cycle") })
         let measured = try #require(Int(line.split(separator: " ").last!)) + 1
-        let engine = Engine(wordlength: 4, pes: c.pes, maccs: c.maccs, maxWindow: CycleModel.beatsPerWindow(c.gemm, maccs: c.maccs))
+        let engine = EngineConfiguration(wordlength: 4, pes: c.pes, maccs: c.maccs, maxWindow: CycleModel.beatsPerWindow(c.gemm, maccs: c.maccs))
         #expect(engine.latency == unit.latency)
         let modelled = CycleModel.cycles(c.gemm, pes: c.pes, maccs: c.maccs, latency: engine.latency)
         #expect(modelled == measured)

@@ -1,3 +1,4 @@
+import HDLGen
 import Foundation
 import Testing
 @testable import Toolflow
@@ -41,7 +42,7 @@ import Testing
         // Exhaustive over a coarse grid: nothing that fits is faster.
         for pes in stride(from: 1, through: 32, by: 3) {
             for maccs in [1, 2, 3, 5, 8, 9, 16, 27, 32, 48, 64, 144] {
-                let engine = Engine(wordlength: wordlength, pes: pes, maccs: maccs, for: Self.workload)
+                let engine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: Self.workload)
                 guard explorer.resources(of: engine).fits(in: budget) else { continue }
                 #expect(performance.throughput(Self.workload, engine: engine) <= best.throughput * (1 + 1e-9))
             }
@@ -58,7 +59,7 @@ import Testing
 
     @Test func rooflineTakesTheSlowerBound() {
         let layer = Self.workload.layers[2]
-        let engine = Engine(wordlength: 8, pes: 10, maccs: 64, for: Self.workload)
+        let engine = EngineConfiguration(wordlength: 8, pes: 10, maccs: 64, for: Self.workload)
         let fast = PerformanceModel(clockHz: 100e6, bandwidthBytesPerSecond: 1e12).layerTime(layer, engine: engine)
         let starved = PerformanceModel(clockHz: 100e6, bandwidthBytesPerSecond: 1e3).layerTime(layer, engine: engine)
         #expect(!fast.isMemoryBound && fast.seconds == fast.computeSeconds)
@@ -103,8 +104,8 @@ import Testing
     func fixedMACCsTooLarge() throws {
         let workload = try Self.exampleWorkload
         let explorer = Explorer(device: .zc706)
-        let small = explorer.resources(of: Engine(wordlength: 8, pes: 1, maccs: 1, for: workload))
-        let large = explorer.resources(of: Engine(wordlength: 8, pes: 1, maccs: 64, for: workload))
+        let small = explorer.resources(of: EngineConfiguration(wordlength: 8, pes: 1, maccs: 1, for: workload))
+        let large = explorer.resources(of: EngineConfiguration(wordlength: 8, pes: 1, maccs: 64, for: workload))
         #expect(!large.fits(in: small))
         let error = #expect(throws: ExplorationError.self) {
             try explorer.bestEngine(wordlength: 8, workload: workload, budget: small, maccs: 64, unit: "HPU")

@@ -93,7 +93,7 @@ import Testing
         #expect(run.simulation.images.first?.layers == design.layers.map(\.cycles))
         #expect(run.program.engine.activationDepth == engine.activationDepth)
         #expect(run.program.engine.outputDepth == engine.outputDepth)
-        #expect(run.program.engine.weightDepth == engine.maxWindow)
+        #expect(run.program.engine.maxWindow == engine.maxWindow)
         #expect(run.program.engine.lineWidth == engine.lineWidth)
     }
 

@@ -32,10 +32,10 @@ import Testing
         let model = ResourceModel(family: row.family)
         switch row.fields["unit"] {
         case "mm-unit":
-            return model.matrixMultiplyUnit(Engine(wordlength: row.int("wordlength"), pes: row.int("pes"),
+            return model.matrixMultiplyUnit(EngineConfiguration(wordlength: row.int("wordlength"), pes: row.int("pes"),
                                                    maccs: row.int("maccs"), maxWindow: row.int("max_window")))
         case "engine":
-            return model.layerEngine(Engine(wordlength: row.int("wordlength"), pes: row.int("pes"), maccs: row.int("maccs"),
+            return model.layerEngine(EngineConfiguration(wordlength: row.int("wordlength"), pes: row.int("pes"), maccs: row.int("maccs"),
                                             maxWindow: row.int("max_window"), activationDepth: row.int("activation_depth"),
                                             outputDepth: row.int("output_depth"), maxLayers: 4))
         case "truncation-unit":
@@ -77,7 +77,7 @@ import Testing
     /// A size outside the table, synthesised now: the model must hold there too.
     @Test("live Yosys spot check", .enabled(if: toolAvailable("yosys") || runningInCI))
     func liveSpotCheck() throws {
-        let engine = Engine(wordlength: 6, pes: 3, maccs: 6, maxWindow: 300)
+        let engine = EngineConfiguration(wordlength: 6, pes: 3, maccs: 6, maxWindow: 300)
         let report = try Yosys.synthesize(Circuit(MatrixMultiplyUnit(wordlength: 6, pes: 3, maccs: 6, maxWindow: 300)))
         let luts = report.luts + (report.cells["SRL16E"] ?? 0)
         let model = ResourceModel(family: .xc7).matrixMultiplyUnit(engine)

@@ -23,8 +23,11 @@ public struct ProcessingElement: Module {
     public var summary: String {
         "processing element, \(maccs) MACCs of \(wordlength)-bit signed operands, windows up to \(maxWindow) beats, latency \(latency)"
     }
-    public var treeLevels: Int { maccs <= 1 ? 0 : Int.bitWidth - (maccs - 1).leadingZeroBitCount }
-    public var latency: Int { 2 + treeLevels }
+    public var treeLevels: Int { ceilLog2(maccs) }
+    public var latency: Int { Self.latency(maccs: maccs) }
+    /// Cycles from a window's last beat to `done` in a PE of `maccs` MACCs: the product
+    /// registers, one register per adder-tree level, the accumulator.
+    public static func latency(maccs: Int) -> Int { 2 + ceilLog2(maccs) }
     public var accumulatorWidth: Int { HDLGen.accumulatorWidth(wordlength: wordlength, terms: maccs * maxWindow) }
 
     public func build(_ m: ModuleBuilder) throws {

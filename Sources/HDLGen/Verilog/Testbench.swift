@@ -66,6 +66,10 @@ public struct Testbench: Sendable {
                 throw TestbenchError("the stream's offers must cover every cycle of the stimulus")
             }
         }
+        for port in dut.ports where Self.ownNames.contains(port.name) {
+            throw TestbenchError("\(dut.name)'s port \(port.name) takes a name the testbench declares "
+                                 + "(\(Self.ownNames.sorted().joined(separator: ", ")))")
+        }
         let streamed = Set(stream.map { [$0.valid] + $0.ports } ?? [])
         for port in dut.ports where port.direction == .input && port.name != "clk" && port.name != "rst"
             && !streamed.contains(port.name) {
@@ -92,6 +96,10 @@ public struct Testbench: Sendable {
         self.check = check
         self.drainCycles = drainCycles
     }
+
+    /// The testbench's own variables, which no port of the design under test may take.
+    static let ownNames: Set<String> = ["edges", "cycle", "beat", "passed", "failed", "element", "last_beat_cycle",
+                                        "end_cycle"]
 
     public var cycles: Int { stimulus.values.first?.count ?? 0 }
     public var name: String { "tb_\(dut.name)" }

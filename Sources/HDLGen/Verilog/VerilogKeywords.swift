@@ -20,5 +20,17 @@ enum VerilogKeywords {
         "logic", "bit", "byte", "int", "shortint", "longint", "interface", "package", "class",
         "typedef", "enum", "struct", "union", "final", "unique", "priority", "return", "break",
         "continue", "do", "const", "static", "virtual", "this", "super", "new", "null", "type",
+        "accept_on", "alias", "always_comb", "always_ff", "always_latch", "assert", "assume", "before",
+        "bind", "bins", "binsof", "chandle", "checker", "clocking", "constraint", "context", "cover",
+        "covergroup", "coverpoint", "cross", "dist", "endchecker", "endclass", "endclocking", "endgroup",
+        "endinterface", "endpackage", "endprogram", "endproperty", "endsequence", "eventually", "expect",
+        "export", "extends", "extern", "first_match", "foreach", "forkjoin", "global", "iff",
+        "ignore_bins", "illegal_bins", "implements", "implies", "import", "inside", "interconnect",
+        "intersect", "join_any", "join_none", "let", "local", "matches", "modport", "nettype", "nexttime",
+        "packed", "program", "property", "protected", "pure", "rand", "randc", "randcase", "randsequence",
+        "ref", "reject_on", "restrict", "s_always", "s_eventually", "s_nexttime", "s_until",
+        "s_until_with", "sequence", "shortreal", "soft", "solve", "string", "strong", "sync_accept_on",
+        "sync_reject_on", "tagged", "throughout", "timeprecision", "timeunit", "until", "until_with",
+        "untyped", "var", "void", "wait_order", "weak", "wildcard", "with", "within",
     ]
 }

@@ -46,12 +46,8 @@ public struct EngineProgram: Sendable {
         inference = try FixedPointInference(quantised)
         let w = quantised.quantisation.wordlength
         do {
-            engine = try LayerEngine(
-                wordlength: w, pes: pes, maccs: maccs,
-                activationDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.inputLines(maccs: maccs) }.max()!)),
-                outputDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.outputEntries(pes: pes, maccs: maccs) }.max()!)),
-                weightDepth: max(2, nextPowerOfTwo(layers.map { $0.geometry.beats(maccs: maccs) }.max()!)),
-                maxLayers: layers.count, lineWidth: lineWidth)
+            engine = try LayerEngine(EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: layers.map(\.geometry),
+                                                         sharedLineWidth: lineWidth))
         } catch {
             throw .unsupportedByEngine(layer: network.name, reason: "\(error)")
         }
@@ -68,7 +64,7 @@ public struct EngineProgram: Sendable {
                 guard channel < n else { lines.append(EngineMemoryLine.hex(value: 0, lineWidth: lineWidth)); continue }
                 let aligned = quantised.biases[layer.layerIndex][channel]
                     .shiftedRight(by: entry.bias.fractionBits - entry.input.fractionBits - entry.weights.fractionBits)
-                guard let stored = engine.storedBias(alignedBias: aligned, shift: shift) else {
+                guard let stored = engine.configuration.storedBias(alignedBias: aligned, shift: shift) else {
                     throw .unsupportedByEngine(layer: layer.name, reason: "bias \(aligned) of channel \(channel), aligned to the accumulator, is too large for the engine's \(engine.accumulatorWidth)-bit accumulators (requantisation shift \(shift))")
                 }
                 lines.append(EngineMemoryLine.hex(value: stored, lineWidth: lineWidth))
@@ -145,7 +141,7 @@ public struct EngineProgram: Sendable {
             d[.outputHeight] = layer.outputHeight; d[.outputWidth] = layer.outputWidth
             d[.outputPositions] = layer.geometry.positions
             d[.tiles] = layer.geometry.tiles(pes: pes)
-            d[.shift] = engine.shiftField(shift: shift)
+            d[.shift] = engine.configuration.shiftField(shift: shift)
             d[.relu] = layer.relu ? 1 : 0
             let p = layer.pooling
             d[.poolHeight] = p.kernelHeight; d[.poolWidth] = p.kernelWidth

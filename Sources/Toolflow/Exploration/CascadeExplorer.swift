@@ -58,7 +58,7 @@ extension Explorer {
         }
 
         var best: CascadeArchitecture?
-        var lastLPU: Engine?
+        var lastLPU: EngineConfiguration?
         for share in Self.lpuShares {
             guard let lpu = try? bestEngine(wordlength: lowWordlength, workload: workload, budget: shared.scaled(by: share),
                                             weightWordlength: highWordlength, unit: "LPU"),
@@ -100,8 +100,8 @@ extension Explorer {
         }
         guard let best else {
             throw ExplorationError.budgetTooSmall(unit: "cascade (LPU and HPU together)", wordlength: highWordlength,
-                                                  needed: resources(of: Engine(wordlength: highWordlength, pes: 1, maccs: 1, for: workload))
-                                                      + resources(of: Engine(wordlength: lowWordlength, pes: 1, maccs: 1, for: workload)),
+                                                  needed: resources(of: EngineConfiguration(wordlength: highWordlength, pes: 1, maccs: 1, for: workload))
+                                                      + resources(of: EngineConfiguration(wordlength: lowWordlength, pes: 1, maccs: 1, for: workload)),
                                                   budget: shared)
         }
         return best

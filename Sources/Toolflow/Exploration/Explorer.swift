@@ -19,7 +19,7 @@ public struct Explorer: Sendable {
     }
 
     /// The layer engine (calibrated model): MM unit, buffers and control.
-    public func resources(of engine: Engine) -> Resources {
+    public func resources(of engine: EngineConfiguration) -> Resources {
         model.layerEngine(engine)
     }
 
@@ -39,7 +39,7 @@ public struct Explorer: Sendable {
         guard !workload.layers.isEmpty else {
             throw ExplorationError.invalidParameter(name: "workload", value: workload.name, allowed: "a network with CONV or FC layers")
         }
-        let smallest = Engine(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
+        let smallest = EngineConfiguration(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
         guard resources(of: smallest).fits(in: budget) else {
             throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallest),
                                                   budget: budget)
@@ -60,12 +60,12 @@ public struct Explorer: Sendable {
             maccSizes = Self.steps(workload.layers.map(\.gemm.k), upTo: min(maxMACCs, workload.layers.map(\.gemm.k).max()!))
         }
 
-        var best: (engine: Engine, seconds: Double)?
+        var best: (engine: EngineConfiguration, seconds: Double)?
         for maccs in maccSizes {
             for pes in peSizes {
-                let candidate = Engine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+                let candidate = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
                 // The layer engine's memory line must fit its AXI4 port.
-                if workload.geometries != nil, candidate.lineWidth > LayerEngine.maximumLineWidth { break }
+                if workload.geometries != nil, candidate.lineWidth > EngineConfiguration.maximumLineWidth { break }
                 // Resources grow with P: no larger P fits either.
                 guard resources(of: candidate).fits(in: budget) else { break }
                 let seconds = performance.secondsPerImage(workload, engine: candidate, weightWordlength: weightWordlength)
@@ -80,7 +80,7 @@ public struct Explorer: Sendable {
         }
         guard let best else {
             // Even one PE at the K_t the caller fixed (or whose line fits AXI4) is too large.
-            let smallestAtK = Engine(wordlength: wordlength, pes: 1, maccs: maccSizes.first ?? 1, for: workload)
+            let smallestAtK = EngineConfiguration(wordlength: wordlength, pes: 1, maccs: maccSizes.first ?? 1, for: workload)
             throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallestAtK),
                                                   budget: budget)
         }

@@ -23,11 +23,11 @@ public enum BlockRAM {
     }
 }
 
-extension Engine {
+extension EngineConfiguration {
     /// Block RAM of the engine's buffers. The layer engine's are each a memory of its own:
     /// the activation buffer (K_t words per line), one weight buffer per PE (K_t words per
-    /// beat) and one output buffer per lane (max(P, K_t) lanes of one word); and its
-    /// descriptor table, which Yosys also puts in block RAM. The idealised
+    /// beat) and one output buffer per lane (max(P, K_t) lanes of one word); its descriptor
+    /// table, read combinationally, is LUT RAM (`descriptorTableLUTs`). The idealised
     /// engine's are modelled double-buffered over the longest window: weights (P·K_t words
     /// per beat) and activations (K_t words per beat).
     public var bufferBlockRAM: Double {
@@ -39,6 +39,8 @@ extension Engine {
         return BlockRAM.count(width: maccs * wordlength, depth: activationDepth)
             + Double(pes) * BlockRAM.count(width: maccs * wordlength, depth: maxWindow)
             + Double(max(pes, maccs)) * BlockRAM.count(width: wordlength, depth: outputDepth)
-            + BlockRAM.count(width: 32, depth: EngineRegister.descriptorStride * max(2, HDLGen.nextPowerOfTwo(maxLayers)))
     }
+
+    /// LUTs of the descriptor table in distributed RAM: 32-bit words, 64 bits per LUT.
+    public var descriptorTableLUTs: Int { 32 * EngineRegister.descriptorStride * layerSlots / 64 }
 }

@@ -1,3 +1,5 @@
+import HDLGen
+
 /// Resources of the generated units, predicted from their structure and calibrated against
 /// `yosys synth_xilinx` (scripts/calibrate-resources, calibration/resources.csv).
 ///
@@ -31,7 +33,7 @@ public struct ResourceModel: Sendable {
     public func usesDSP(wordlength: Int) -> Bool { 2 * wordlength >= dspMinimumProductWidth }
 
     /// DSP, LUT and FF of the generated MM unit (no buffers: the unit has none).
-    public func matrixMultiplyUnit(_ engine: Engine) -> Resources {
+    public func matrixMultiplyUnit(_ engine: EngineConfiguration) -> Resources {
         let w = engine.wordlength, dsp = usesDSP(wordlength: w)
         let absorbed = dsp && dspAbsorbsFirstLevel
         var pe = StructureCount()

@@ -56,13 +56,13 @@ extension ResourceModel {
 }
 
 extension ResourceModel {
-    /// The layer engine: its MM unit, its buffers (`Engine.bufferBlockRAM`), and the logic
-    /// around them. Per PE: the bias register, the bias adder and the requantiser (a run-time
+    /// The layer engine: its MM unit, its buffers (`EngineConfiguration.bufferBlockRAM`), its
+    /// descriptor table in LUT RAM, and the logic around them. Per PE: the bias register, the bias adder and the requantiser (a run-time
     /// barrel shifter over the widened sum, saturation, ReLU); per lane of the output line: the
     /// pooling comparator; and a constant for the sequencer, the address generators and the
     /// register file. Coefficients fitted to calibration/resources.csv.
     /// The idealised engine (no engine geometry) is its MM unit and modelled buffers.
-    public func layerEngine(_ engine: Engine) -> Resources {
+    public func layerEngine(_ engine: EngineConfiguration) -> Resources {
         var resources = matrixMultiplyUnit(engine)
         resources.bram36 += engine.bufferBlockRAM
         guard engine.activationDepth != nil else { return resources }
@@ -70,7 +70,7 @@ extension ResourceModel {
         let shifter = (sum + w) * Double(ceilLog2(engine.accumulatorWidth + 2 + engine.wordlength))
         let p = Double(engine.pes), k = Double(engine.maccs), lanes = Double(max(engine.pes, engine.maccs))
         resources.lut += Int((p * (engineLUTsPerShifterBit * shifter + 2 * sum) + k * 3 * w + lanes * w
-                              + engineControlLUTs).rounded())
+                              + engineControlLUTs).rounded()) + engine.descriptorTableLUTs
         resources.ff += Int((p * (2 * sum - 1 + 2 * w) + k * 2 * w + lanes * w + engineControlFFs).rounded())
         resources.dsp += 3   // the address multipliers: y·W, pooled row·W_o, H·W
         return resources
@@ -87,7 +87,7 @@ extension ResourceModel {
     /// the controller: the HPU's argmax tree over a line (K_t comparators of score and class),
     /// the truncation unit's bypass (two line registers), the memory-port multiplexers, the
     /// forward queue and score buffer in LUT RAM, the counters and the two state machines.
-    public func cascadeTop(lpu: Engine, hpu: Engine, classes: Int, sortedCount: Int) -> Resources {
+    public func cascadeTop(lpu: EngineConfiguration, hpu: EngineConfiguration, classes: Int, sortedCount: Int) -> Resources {
         let k = hpu.maccs, line = max(lpu.lineWidth, hpu.lineWidth)
         let classBits = Double(Int.bitWidth - (ceilDivide(classes, k) * k).leadingZeroBitCount)
         let argmax = Double(k) * (Double(hpu.wordlength) + classBits) * cascadeLUTsPerArgmaxBit

@@ -1,3 +1,5 @@
+import HDLGen
+
 /// The roofline of an engine on a network: per layer, the compute time at the device clock
 /// and the memory time of the bytes the layer moves at the bandwidth the engine has; the
 /// slower of the two is the layer's time. Layers run one after another.
@@ -44,12 +46,12 @@ public struct PerformanceModel: Sendable {
         public var isMemoryBound: Bool { memorySeconds > computeSeconds }
     }
 
-    func cycleModel(_ engine: Engine) -> EngineCycleModel {
+    func cycleModel(_ engine: EngineConfiguration) -> EngineCycleModel {
         EngineCycleModel(pes: engine.pes, maccs: engine.maccs, memoryLatency: memoryLatency)
     }
 
     /// Bytes `layer` moves per image on `engine`.
-    public func bytes(_ layer: Workload.Layer, engine: Engine, weightWordlength: Int? = nil) -> Double {
+    public func bytes(_ layer: Workload.Layer, engine: EngineConfiguration, weightWordlength: Int? = nil) -> Double {
         guard let g = layer.geometry else {
             let w = Double(engine.wordlength), weightBits = Double(weightWordlength ?? engine.wordlength)
             let reuse = layer.isFullyConnected ? Double(batch) : 1
@@ -67,7 +69,7 @@ public struct PerformanceModel: Sendable {
         return (Double(otherLines) + Double(weightLines) * weightScale) * Double(engine.lineWidth) / 8
     }
 
-    public func layerTime(_ layer: Workload.Layer, engine: Engine, weightWordlength: Int? = nil) -> LayerTime {
+    public func layerTime(_ layer: Workload.Layer, engine: EngineConfiguration, weightWordlength: Int? = nil) -> LayerTime {
         let cycles = layer.geometry.map { cycleModel(engine).cycles($0).total }
             ?? CycleModel.cycles(layer.gemm, pes: engine.pes, maccs: engine.maccs, latency: engine.latency)
         let bytes = bytes(layer, engine: engine, weightWordlength: weightWordlength)
@@ -76,12 +78,12 @@ public struct PerformanceModel: Sendable {
     }
 
     /// Seconds per image: the sum of the layers' roofline times.
-    public func secondsPerImage(_ workload: Workload, engine: Engine, weightWordlength: Int? = nil) -> Double {
+    public func secondsPerImage(_ workload: Workload, engine: EngineConfiguration, weightWordlength: Int? = nil) -> Double {
         workload.layers.reduce(0) { $0 + layerTime($1, engine: engine, weightWordlength: weightWordlength).seconds }
     }
 
     /// Images per second.
-    public func throughput(_ workload: Workload, engine: Engine, weightWordlength: Int? = nil) -> Double {
+    public func throughput(_ workload: Workload, engine: EngineConfiguration, weightWordlength: Int? = nil) -> Double {
         1 / secondsPerImage(workload, engine: engine, weightWordlength: weightWordlength)
     }
 }

@@ -1,3 +1,4 @@
+import HDLGen
 import Foundation
 
 /// The flow's report: accuracy and throughput per wordlength, the CEU's forwarded fraction
@@ -10,7 +11,7 @@ public struct CascadeReport: Codable, Sendable {
         public var wordlength: Int
         public var accuracy: Double?
         public var throughput: Double
-        public var engine: Engine
+        public var engine: EngineConfiguration
         public var resources: Resources
 
         public init(wordlength: Int, accuracy: Double?, design: EngineDesign) {
@@ -39,7 +40,7 @@ public struct CascadeReport: Codable, Sendable {
         public var lpuWordlength: Int, hpuWordlength: Int, baselineWordlength: Int
         public var cascadeThroughput: Double, baselineThroughput: Double
         public var speedUp: Double
-        public var lpu: Engine, hpu: Engine, baseline: Engine
+        public var lpu: EngineConfiguration, hpu: EngineConfiguration, baseline: EngineConfiguration
         public var units: [UnitFigure]
 
         public init(_ s: SpeedUp) {

@@ -1,0 +1,263 @@
+/// The layer engine: runs a CNN one layer per descriptor on an MM unit of P PEs × K_t MACCs,
+/// reaching weights and activations through one memory port. The LPU and the HPU are each one.
+///
+/// Every layer is a convolution over an input held as lines of K_t channels (a fully
+/// connected layer is the convolution whose kernel covers its whole input): the reduction
+/// runs over taps and channel groups, an order the exact accumulation makes free to choose.
+/// Per layer, in phases, each the work of one sub-module:
+/// 1. *fetch* the descriptor from the register file (`EngineRegisterFile`, `DescriptorFetch`);
+/// 2. *load the input* feature map into the activation buffer (`LineLoader`), where it stays
+///    for the whole layer: every tile of output channels reuses it, so it is read once;
+/// 3. per tile of P output channels, *load its biases and weights* (P·beats lines), then
+///    *compute*: sweep every output position, gathering each beat's K_t activations from
+///    the buffer at the addresses of the on-the-fly im2col (`Im2colAddressGenerator`;
+///    padding reads zero); the weights stay in the PEs' buffers for all M positions;
+/// 4. add the bias, requantise and apply ReLU (`Requantiser`), keeping the outputs in the
+///    output buffer;
+/// 5. *write back*: max-pool the output buffer (a 1×1 window when the layer has no pooling)
+///    and write the lines out, waiting for every write to complete (`PoolingWriter`).
+///
+/// Ports: the memory port (`mem_*`, `MemoryPort`, master) and the register port (`reg_*`,
+/// `RegisterPort`, slave; map in `EngineRegister`).
+@dynamicMemberLookup
+public struct LayerEngine: Module {
+    /// What the engine is: read its parameters through it (`engine.pes`, `engine.lineWidth`).
+    public let configuration: EngineConfiguration
+    /// The configuration's buffer depths, which an engine that is generated has.
+    public let activationDepth: Int, outputDepth: Int
+
+    public init(_ configuration: EngineConfiguration) throws {
+        let c = configuration
+        try UnitParameterError.check("engine", "wordlength", c.wordlength, in: 2...16)
+        try UnitParameterError.check("engine", "pes", c.pes, in: 1...1024)
+        try UnitParameterError.check("engine", "maccs", c.maccs, in: 1...1024)
+        try UnitParameterError.check("engine", "addressWidth", c.addressWidth, in: 8...32)
+        try UnitParameterError.check("engine", "maxLayers", c.maxLayers, in: 1...32)
+        guard let activationDepth = c.activationDepth, let outputDepth = c.outputDepth else {
+            throw UnitParameterError(unit: "engine", parameter: "buffers (an idealised engine, known by its GEMMs alone, has none): "
+                                     + "activationDepth", value: 0, allowed: 2...(1 << 20))
+        }
+        for (name, depth) in [("activationDepth", activationDepth), ("outputDepth", outputDepth), ("maxWindow", c.maxWindow)] {
+            try UnitParameterError.checkPowerOfTwo("engine", name, depth, in: 2...(1 << 20))
+        }
+        guard c.pes % c.maccs == 0 || c.maccs % c.pes == 0 else {
+            throw UnitParameterError(unit: "engine", parameter: "pes (a multiple or a divisor of maccs = \(c.maccs))",
+                                     value: c.pes, allowed: 1...1024)
+        }
+        if let lineWidth = c.sharedLineWidth {
+            try UnitParameterError.checkPowerOfTwo("engine", "lineWidth", lineWidth,
+                                                   in: c.minimumLineWidth...max(c.minimumLineWidth, EngineConfiguration.maximumLineWidth))
+        }
+        guard c.lineWidth <= EngineConfiguration.maximumLineWidth else {
+            throw UnitParameterError(
+                unit: "engine", parameter: "memory line (\(c.maccs) MACCs × \(c.wordlength) bits, or the \(c.biasWidth)-bit bias, "
+                    + "rounded up to a power of two; AXI4 carries at most \(EngineConfiguration.maximumLineWidth) bits): lineWidth",
+                value: c.lineWidth, allowed: 32...EngineConfiguration.maximumLineWidth)
+        }
+        self.configuration = configuration
+        self.activationDepth = activationDepth
+        self.outputDepth = outputDepth
+    }
+
+    public subscript<T>(dynamicMember member: KeyPath<EngineConfiguration, T>) -> T { configuration[keyPath: member] }
+
+    public var name: String {
+        let c = configuration
+        return "engine_w\(c.wordlength)_p\(c.pes)_k\(c.maccs)_a\(activationDepth)_o\(outputDepth)_b\(c.maxWindow)_m\(c.addressWidth)_l\(c.maxLayers)"
+            + (c.lineWidth == c.minimumLineWidth ? "" : "_d\(c.lineWidth)")
+    }
+    public var summary: String {
+        "layer engine, \(configuration.pes) PEs × \(configuration.maccs) MACCs at \(configuration.wordlength) bits, "
+            + "\(configuration.lineWidth)-bit memory port"
+    }
+
+    public var matrixMultiplyUnit: MatrixMultiplyUnit {
+        // init checked the ranges the MM unit accepts.
+        try! MatrixMultiplyUnit(wordlength: configuration.wordlength, pes: configuration.pes, maccs: configuration.maccs,
+                                maxWindow: configuration.maxWindow)
+    }
+
+    var layerWidth: Int { bitsToHold(configuration.maxLayers) }
+    let dimensionWidth = 16
+    /// Bits of a signed position that a window's origin (padding included) can take.
+    var coordinateWidth: Int { dimensionWidth + 2 }
+    var shiftWidth: Int { bitsToHold(configuration.maxShift + configuration.shiftOffset) }
+    var countWidth: Int { bitsToHold(max(activationDepth, configuration.pes * configuration.maxWindow, configuration.pes)) }
+
+    func fieldType(_ field: DescriptorField) -> SignalType {
+        switch field {
+        case .inputAddress, .outputAddress, .weightAddress, .biasAddress: return .uint(configuration.addressWidth)
+        case .inputLines: return .uint(bitsToHold(activationDepth))
+        case .beats: return .uint(bitsToHold(configuration.maxWindow))
+        case .outputPositions: return .uint(bitsToHold(outputDepth))
+        case .shift: return .uint(shiftWidth)
+        case .relu: return .bool
+        case .lastLanes: return .uint(bitsToHold(configuration.maccs))
+        default: return .uint(dimensionWidth)
+        }
+    }
+
+    /// −`value` as a signed coordinate: a window's first row or column, before the padding.
+    func negated(_ value: Signal) -> Signal {
+        (Signal.constant(0, .sint(coordinateWidth)) - value).truncated(to: coordinateWidth)
+    }
+    enum Phase: CaseIterable {
+        case idle, fetch, loadInput, loadBias, loadWeights, compute, writeBack
+    }
+
+    public func build(_ m: ModuleBuilder) throws {
+        let c = configuration, lineWords = c.maccs * c.wordlength
+        let memPort = m.port(memoryPort, prefix: "mem", as: .master)
+        let phase = m.stateMachine("phase", Phase.self, reset: .idle)
+        let layer = m.register("layer", .uint(layerWidth), reset: 0)
+        let cycles = m.register("cycles", .uint(48), reset: 0)
+        let done = m.register("done_q", .bool, reset: 0)
+        let busy = m.wire("busy_w", !phase.is(.idle))
+        m.when(busy) { m.increment(cycles) }
+
+        // MARK: Register file and descriptor fetch
+        let registers = try m.instance(EngineRegisterFile(engine: self), name: "registers")
+        m.expose(registers.port(registerPort, prefix: "reg", as: .slave), prefix: "reg")
+        m.connect(registers.port("busy"), to: busy)
+        m.connect(registers.port("done"), to: done)
+        m.connect(registers.port("cycles"), to: cycles)
+        let start = registers.port("start"), layerCount = registers.port("layer_count")
+        let imageOffset = registers.port("image_offset")
+        let fetch = try m.instance(DescriptorFetch(engine: self), name: "fetch")
+        m.connect(fetch.port("fetching"), to: phase.is(.fetch))
+        m.connect(fetch.port("word"), to: registers.port("descriptor_word"))
+        m.connect(registers.port("descriptor_address"),
+                  to: .concatenation([layer.truncated(to: ceilLog2(c.layerSlots)), fetch.port("field_index")]))
+        let descriptor = fetch.port(DescriptorBus(engine: self), prefix: "descriptor", as: .master)
+        func field(_ f: DescriptorField) -> Signal { descriptor[f] }
+        let fetched = phase.is(.fetch) & fetch.port("last_field")
+
+        // MARK: Loads: the input feature map, then per tile its biases and weights
+        let loader = try m.instance(LineLoader(engine: self), name: "loader")
+        let loaded = loader.port("loaded"), readAddress = loader.port("read_address")
+        let responseIndex = loader.port("response_index")
+        let tile = m.register("tile", .uint(dimensionWidth))
+        let biasPointer = m.register("bias_pointer", .uint(c.addressWidth))
+        let weightPointer = m.register("weight_pointer", .uint(c.addressWidth))
+        m.connect(loader.port("active"), to: phase.is(.loadInput) | phase.is(.loadBias) | phase.is(.loadWeights))
+        m.connect(loader.port("beats"), to: field(.beats))
+        m.connect(loader.port("request_ready"), to: memPort.requestReady)
+        m.connect(loader.port("read_valid"), to: memPort.readValid)
+        let activations = m.memory("activations", .uint(lineWords), depth: activationDepth, style: .block)
+        m.when(memPort.readValid & phase.is(.loadInput)) {
+            m.write(activations, address: responseIndex.truncated(to: ceilLog2(activationDepth)),
+                    data: memPort.readData.bits(lineWords - 1, 0))
+        }
+        let biases = (0..<c.pes).map { p in m.register("bias_\(p)", .sint(c.biasWidth)) }
+        let weightBuffers = (0..<c.pes).map { p in m.memory("weights_\(p)", .uint(lineWords), depth: c.maxWindow, style: .block) }
+        for p in 0..<c.pes {
+            m.when(memPort.readValid & phase.is(.loadBias) & (responseIndex == p)) {
+                m.connect(biases[p], to: memPort.readData.bits(c.biasWidth - 1, 0).asSInt)
+            }
+            m.when(memPort.readValid & phase.is(.loadWeights) & (loader.port("response_pe") == p)) {
+                m.write(weightBuffers[p], address: loader.port("response_beat").truncated(to: ceilLog2(c.maxWindow)),
+                        data: memPort.readData.bits(lineWords - 1, 0))
+            }
+        }
+
+        // MARK: Compute: the im2col address generator feeds the MM unit one beat per cycle
+        let im2col = try m.instance(Im2colAddressGenerator(engine: self), name: "im2col")
+        m.feed(im2col.port(DescriptorBus(engine: self, fields: Im2colAddressGenerator.fields), prefix: "descriptor", as: .slave),
+               from: descriptor)
+        m.connect(im2col.port("start"), to: phase.is(.loadWeights) & loaded)
+        let activationWord = m.register("activation_word", next: activations.read(im2col.port("address")))
+        let weightWords = (0..<c.pes).map { p in m.register("weight_word_\(p)", next: weightBuffers[p].read(im2col.port("beat_index"))) }
+        let beatInside = m.register("beat_inside", next: im2col.port("in_bounds"))
+        let zero = Signal.constant(0, .sint(c.wordlength))
+        let mm = try m.instance(matrixMultiplyUnit, name: "mm")
+        m.connect(mm.port("a"), toElements: (0..<c.maccs).map { k in
+            m.mux(beatInside, activationWord.bits((k + 1) * c.wordlength - 1, k * c.wordlength).asSInt, zero)
+        })
+        m.connect(mm.port("w"), to: .concatenation(weightWords.reversed()))
+        m.connect(mm.port("valid"), to: m.register("beat_valid", next: im2col.port("valid"), reset: 0))
+        m.connect(mm.port("first"), to: m.register("beat_first", next: im2col.port("first")))
+        m.connect(mm.port("last"), to: m.register("beat_last", next: im2col.port("last")))
+
+        // MARK: Requantisation, then the output buffer and the write-back
+        let requantiser = try m.instance(Requantiser(engine: self), name: "requantiser")
+        m.connect(requantiser.port("valid"), to: mm.port("done"))
+        m.connect(requantiser.port("acc"), to: mm.port("acc"))
+        m.connect(requantiser.port("bias"), toElements: biases)
+        m.connect(requantiser.port("shift"), to: field(.shift))
+        m.connect(requantiser.port("relu"), to: field(.relu))
+        let writer = try m.instance(PoolingWriter(engine: self), name: "writer")
+        m.feed(writer.port(DescriptorBus(engine: self, fields: PoolingWriter.fields), prefix: "descriptor", as: .slave),
+               from: descriptor)
+        let tileDone = writer.port("tile_done"), written = writer.port("written")
+        let lastTile = tile + 1 == field(.tiles)
+        m.connect(writer.port("clear"), to: fetched)
+        m.connect(writer.port("output_address"), to: (field(.outputAddress) + imageOffset).truncated(to: c.addressWidth))
+        m.connect(writer.port("computing"), to: phase.is(.compute))
+        m.connect(writer.port("store_valid"), to: requantiser.port("word_valid"))
+        m.connect(writer.port("words"), to: requantiser.port("words"))
+        m.connect(writer.port("start"), to: phase.is(.compute) & tileDone & lastTile)
+        m.connect(writer.port("writing"), to: phase.is(.writeBack))
+        m.connect(writer.port("request_ready"), to: memPort.requestReady)
+        m.connect(writer.port("write_done"), to: memPort.writeDone)
+
+        // MARK: Sequencing
+        let inputLoad = fetched, tileLoad = (phase.is(.loadInput) & loaded) | (phase.is(.compute) & tileDone & !lastTile)
+        m.connect(loader.port("start"), to: inputLoad | tileLoad | (phase.is(.loadBias) & loaded))
+        m.connect(loader.port("address"), to: m.mux(inputLoad, (field(.inputAddress) + imageOffset).truncated(to: c.addressWidth),
+                                                    m.mux(tileLoad, biasPointer, weightPointer)))
+        m.connect(loader.port("lines"), to: m.mux(inputLoad, field(.inputLines).resized(to: countWidth),
+                                                  m.mux(tileLoad, .constant(c.pes, .uint(countWidth)),
+                                                        (field(.beats).resized(to: countWidth) * c.pes).truncated(to: countWidth))))
+        let layerWritten = phase.is(.writeBack) & written, lastLayer = layer + 1 == layerCount
+        m.connect(fetch.port("restart"), to: (phase.is(.idle) & start) | (layerWritten & !lastLayer))
+        // The count including this cycle, so that layer 0's entry is its whole time.
+        m.connect(registers.port("cycle_write"), to: layerWritten)
+        m.connect(registers.port("cycle_slot"), to: layer.truncated(to: ceilLog2(c.layerSlots)))
+        m.connect(registers.port("cycle_value"), to: (cycles + 1).bits(31, 0))
+        m.when(phase.is(.idle) & start) {
+            m.assign(cycles, 0)
+            m.assign(done, 0)
+            m.assign(layer, 0)
+            m.when(layerCount == 0) { m.assign(done, 1) } otherwise: { phase.go(to: .fetch) }
+        }
+        m.when(phase.is(.fetch) & fetch.port("last_field")) {
+            phase.go(to: .loadInput)
+            m.connect(biasPointer, to: field(.biasAddress))
+            m.connect(weightPointer, to: field(.weightAddress))
+            m.assign(tile, 0)
+        }
+        m.when(phase.is(.loadInput) & loaded) { phase.go(to: .loadBias) }
+        m.when(phase.is(.loadBias) & loaded) {
+            phase.go(to: .loadWeights)
+            m.connect(biasPointer, to: readAddress)
+        }
+        m.when(phase.is(.loadWeights) & loaded) {
+            phase.go(to: .compute)
+            m.connect(weightPointer, to: readAddress)
+        }
+        m.when(phase.is(.compute) & tileDone) {
+            m.increment(tile)
+            m.when(lastTile) { phase.go(to: .writeBack) } otherwise: { phase.go(to: .loadBias) }
+        }
+        m.when(layerWritten) {
+            m.when(lastLayer) {
+                phase.go(to: .idle)
+                m.assign(done, 1)
+            } otherwise: {
+                m.increment(layer)
+                phase.go(to: .fetch)
+            }
+        }
+
+        let writing = phase.is(.writeBack)
+        m.connect(memPort.requestValid, to: m.mux(writing, writer.port("request_valid"), loader.port("requesting")))
+        m.connect(memPort.requestWrite, to: writing)
+        m.connect(memPort.requestAddress, to: m.mux(writing, writer.port("request_address"), readAddress))
+        m.connect(memPort.requestData, to: writer.port("request_data"))
+        m.output("base_address", registers.port("base_address"))
+        m.output("busy", busy)
+        m.output("done", done)
+        m.output("current_layer", layer)
+        m.output("loading_weights", phase.is(.loadWeights))
+    }
+}

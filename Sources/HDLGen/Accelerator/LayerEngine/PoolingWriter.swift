@@ -1,0 +1,91 @@
+/// The output buffer and the write-back: stores each requantised output position, tile by
+/// tile (entries of max(P, K_t) words), then max-pools the buffer (a 1×1 window when the
+/// layer has no pooling) and writes one line of K_t channels per pooled position, waiting
+/// until every write is acknowledged.
+///
+/// Ports: `clear` (a new layer: the buffer from entry 0, lines from `output_address`);
+/// `computing`, `store_valid`, `words` (P words); `tile_done` with a tile's last position;
+/// `start` (write back), `writing` (the write-back phase); the layer's geometry
+/// (`descriptor_*`, slave); the memory's `request_ready` and `write_done`; the write request
+/// (`request_valid`, `request_address`, `request_data`); `written` when all is written.
+struct PoolingWriter: Module {
+    let engine: LayerEngine
+
+    var name: String { "\(engine.name)_writer" }
+    var summary: String { "output buffer and pooling writer of the \(engine.summary)" }
+
+    static let fields: [DescriptorField] = [.outputHeight, .outputWidth, .outputPositions, .poolHeight, .poolWidth,
+                                            .poolStrideY, .poolStrideX, .poolPadTop, .poolPadLeft, .pooledHeight,
+                                            .pooledWidth, .outputGroups, .lastLanes]
+
+    func build(_ m: ModuleBuilder) throws {
+        let c = engine.configuration, w = c.wordlength
+        let clear = m.input("clear", .bool), outputAddress = m.input("output_address", .uint(c.addressWidth))
+        let computing = m.input("computing", .bool), storeValid = m.input("store_valid", .bool)
+        let words = m.input("words", .sint(w), count: c.pes)
+        let start = m.input("start", .bool), writing = m.input("writing", .bool)
+        let d = m.port(DescriptorBus(engine: engine, fields: Self.fields), prefix: "descriptor", as: .slave)
+        let requestReady = m.input("request_ready", .bool), writeDone = m.input("write_done", .bool)
+
+        let lanes = (0..<c.lanes).map { l in m.memory("output_lane_\(l)", .sint(w), depth: engine.outputDepth, style: .block) }
+        let tileDone = store(words, valid: storeValid, computing: computing, clear: clear, in: lanes, d, m)
+
+        let writePointer = m.register("write_pointer", .uint(c.addressWidth))
+        let pendingValid = m.register("pending_valid", .bool, reset: 0)
+        let pendingAddress = m.register("pending_address", .uint(c.addressWidth))
+        let pendingData = m.register("pending_data", .uint(c.lineWidth))
+        let outstanding = m.register("writes_outstanding", .uint(engine.countWidth), reset: 0)
+        let writeAccepted = m.wire("write_accepted", writing & pendingValid & requestReady)
+        m.when(writeAccepted & !writeDone) { m.increment(outstanding) }
+        m.when(writeDone & !writeAccepted) { m.decrement(outstanding) }
+        let advance = m.wire("write_back_advance", !pendingValid | requestReady)
+        let pooled = PoolingWalk(engine: engine, lanes: lanes, descriptor: d).build(m, advance: advance, start: start)
+        m.when(advance) {
+            m.when(pooled.lineValid) {
+                m.assign(pendingValid, 1)
+                m.connect(pendingData, to: pooled.line)
+                m.connect(pendingAddress, to: writePointer)
+                m.increment(writePointer)
+            } otherwise: {
+                m.assign(pendingValid, 0)
+            }
+        }
+        m.when(clear) { m.connect(writePointer, to: outputAddress) }
+
+        m.output("tile_done", tileDone)
+        m.output("request_valid", pendingValid)
+        m.output("request_address", pendingAddress)
+        m.output("request_data", pendingData)
+        m.output("written", writing & !pooled.busy & !pendingValid & (outstanding == 0))
+    }
+
+    /// Stores each valid position's P words at its entry; returns the net that marks a
+    /// tile's last position. P < K_t fills an entry's lanes group by group, tile by tile.
+    private func store(_ words: [Signal], valid: Signal, computing: Signal, clear: Signal, in lanes: [Memory],
+                       _ d: PortGroup<DescriptorBus>, _ m: ModuleBuilder) -> Signal {
+        let c = engine.configuration, depth = engine.outputDepth
+        let position = m.register("position", .uint(bitsToHold(depth)))
+        let entryBase = m.register("entry_base", .uint(bitsToHold(depth)))
+        let laneGroups = c.lanes / c.pes
+        let laneGroup = m.register("lane_group", .uint(bitsToHold(laneGroups)))
+        let entry = (entryBase + position).truncated(to: ceilLog2(depth))
+        for l in 0..<c.lanes {
+            let enabled = laneGroups == 1 ? valid : valid & (laneGroup == l / c.pes)
+            m.when(enabled) { m.write(lanes[l], address: entry, data: words[l % c.pes]) }
+        }
+        let tileDone = m.wire("tile_done_w", valid & (position + 1 == d[.outputPositions]))
+        m.when(valid) { m.increment(position) }
+        m.when(computing & tileDone) {
+            m.assign(position, 0)
+            if laneGroups == 1 {
+                m.increment(entryBase, by: d[.outputPositions])
+            } else {
+                m.when(laneGroup + 1 == laneGroups) {
+                    m.assign(laneGroup, 0); m.increment(entryBase, by: d[.outputPositions])
+                } otherwise: { m.increment(laneGroup) }
+            }
+        }
+        m.when(clear) { m.assign(position, 0); m.assign(entryBase, 0); m.assign(laneGroup, 0) }
+        return tileDone
+    }
+}
