@@ -9,6 +9,12 @@ struct ONNXModelBuilder {
     var initializers: [Onnx_TensorProto] = []
     var inputShape: [Int64] = [1, 1, 8, 8]
     var opset: Int64 = 13
+    /// The model's IR version; nil leaves the field unset.
+    var irVersion: Int64? = 8
+    /// Whether the input's batch dimension is symbolic (`dim_param`) instead of `inputShape[0]`.
+    var symbolicBatch = false
+    /// Whether the initializers are also listed as graph inputs (as older exporters do).
+    var initializersAsInputs = false
 
     /// Adds a node reading `inputs`; returns its output's name.
     @discardableResult
@@ -26,6 +32,18 @@ struct ONNXModelBuilder {
     /// Adds a Constant node holding `values` (int64); returns its output's name.
     mutating func constant(_ values: [Int64]) -> String {
         add("Constant", [], [Self.attribute("value_ints", values)])
+    }
+
+    /// Adds a Constant node holding the int64 scalar `value`; returns its output's name.
+    mutating func scalar(_ value: Int64) -> String {
+        var tensor = Onnx_TensorProto()
+        tensor.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
+        tensor.int64Data = [value]
+        var attribute = Onnx_AttributeProto()
+        attribute.name = "value"
+        attribute.type = .tensor
+        attribute.t = tensor
+        return add("Constant", [], [attribute])
     }
 
     /// Adds a float initializer; `values` need not match `dims` (hostile files lie).
@@ -46,6 +64,14 @@ struct ONNXModelBuilder {
         return attribute
     }
 
+    static func attribute(_ name: String, float value: Float) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .float
+        attribute.f = value
+        return attribute
+    }
+
     static func attribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
         var attribute = Onnx_AttributeProto()
         attribute.name = name
@@ -58,15 +84,15 @@ struct ONNXModelBuilder {
         var input = Onnx_ValueInfoProto()
         input.name = "x"
         input.type.tensorType.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        input.type.tensorType.shape.dim = inputShape.map { value in
+        input.type.tensorType.shape.dim = inputShape.enumerated().map { axis, value in
             var dim = Onnx_TensorShapeProto.Dimension()
-            dim.dimValue = value
+            if axis == 0 && symbolicBatch { dim.dimParam = "batch" } else { dim.dimValue = value }
             return dim
         }
         var output = Onnx_ValueInfoProto()
         output.name = nodes.last?.output.first ?? "x"
         var model = Onnx_ModelProto()
-        model.irVersion = 8
+        if let irVersion { model.irVersion = irVersion }
         var opsetID = Onnx_OperatorSetIdProto()
         opsetID.version = opset
         model.opsetImport = [opsetID]
@@ -74,6 +100,19 @@ struct ONNXModelBuilder {
         model.graph.node = nodes
         model.graph.initializer = initializers
         model.graph.input = [input]
+        if initializersAsInputs {
+            model.graph.input += initializers.map { tensor in
+                var listed = Onnx_ValueInfoProto()
+                listed.name = tensor.name
+                listed.type.tensorType.elemType = tensor.dataType
+                listed.type.tensorType.shape.dim = tensor.dims.map { value in
+                    var dim = Onnx_TensorShapeProto.Dimension()
+                    dim.dimValue = value
+                    return dim
+                }
+                return listed
+            }
+        }
         model.graph.output = [output]
         return model
     }
