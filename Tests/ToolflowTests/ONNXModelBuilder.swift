@@ -57,26 +57,24 @@ struct ONNXModelBuilder {
     }
 
     static func attribute(_ name: String, _ values: [Int64]) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .ints
-        attribute.ints = values
-        return attribute
+        attribute(name, .ints) { $0.ints = values }
     }
 
     static func attribute(_ name: String, float value: Float) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .float
-        attribute.f = value
-        return attribute
+        attribute(name, .float) { $0.f = value }
     }
 
     static func attribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
+        attribute(name, .int) { $0.i = value }
+    }
+
+    /// An attribute of `type`, its value set by `setValue`.
+    private static func attribute(_ name: String, _ type: Onnx_AttributeProto.AttributeType,
+                                  _ setValue: (inout Onnx_AttributeProto) -> Void) -> Onnx_AttributeProto {
         var attribute = Onnx_AttributeProto()
         attribute.name = name
-        attribute.type = .int
-        attribute.i = value
+        attribute.type = type
+        setValue(&attribute)
         return attribute
     }
 

@@ -12,9 +12,9 @@ import SwiftProtobuf
 /// Constant nodes are evaluated at import (`ConstantFolding`), initializers may be listed as
 /// graph inputs too, value_info is ignored.
 ///
-/// Ops: Conv, Gemm, MatMul, Relu, MaxPool, AveragePool (ceil_mode and count_include_pad
-/// included), GlobalAveragePool, Flatten, Reshape, Squeeze, Unsqueeze, BatchNormalization
-/// (folded into the Conv or Gemm before it, otherwise a depthwise 1×1 convolution), an Add of
+/// Ops: Conv, MaxPool, AveragePool (ceil_mode and count_include_pad included) and
+/// GlobalAveragePool on 2-D feature maps (NCHW), Gemm and MatMul on `[N, K]`, Relu, Flatten,
+/// Reshape, Squeeze, Unsqueeze, BatchNormalization (folded into the Conv or Gemm before it, otherwise a depthwise 1×1 convolution), an Add of
 /// a per-channel constant after Conv, Gemm or MatMul (folded into the bias), Clip and
 /// LeakyRelu where they are a ReLU (Clip(0, ∞), LeakyRelu with alpha 0) or nothing (Clip
 /// without bounds, LeakyRelu with alpha 1), Softmax (last), Dropout and Identity (removed).
