@@ -5,6 +5,9 @@ public struct Pooling: Hashable, Sendable {
     /// For average pooling: whether padded positions count in the divisor (ONNX
     /// `count_include_pad`). Max pooling ignores padding.
     public var countIncludesPadding: Bool = false
+    /// Bottom and right padding that only makes room for ceil_mode's last window (part of
+    /// `window`'s padding): count_include_pad does not count it.
+    public var uncountedPadBottom = 0, uncountedPadRight = 0
 
     public init(window: Window2D, countIncludesPadding: Bool = false) {
         self.window = window; self.countIncludesPadding = countIncludesPadding
@@ -39,7 +42,8 @@ public struct Pooling: Hashable, Sendable {
                             inside += 1
                         }
                         // ONNX count_include_pad counts padding, not positions past it.
-                        if y >= -w.padTop, y < height + w.padBottom, x >= -w.padLeft, x < width + w.padRight {
+                        if y >= -w.padTop, y < height + w.padBottom - uncountedPadBottom,
+                           x >= -w.padLeft, x < width + w.padRight - uncountedPadRight {
                             counted += 1
                         }
                     }

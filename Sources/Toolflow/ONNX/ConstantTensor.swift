@@ -54,7 +54,7 @@ extension Onnx_TensorProto {
     /// type uses. Throws a message (the caller names the tensor) on anything inconsistent.
     func constantTensor() throws -> ConstantTensor {
         if dataLocation == .external {
-            throw TensorDecodingError.message("its data is stored in an external file, which is not supported")
+            throw TensorDecodingError.message("its data is stored in an external file, which only initializers may do")
         }
         guard dims.allSatisfy({ $0 >= 0 && $0 < Int64(1) << 40 }),
               let count = ConstantTensor.elementCount(dims.map { Int($0) }) else {
