@@ -6,7 +6,8 @@ import Testing
 /// cascade runs in it, bit-exact, in ToolflowTests/CascadeSimulationTests.)
 @Suite struct CascadeTopTests {
     func engine(wordlength: Int, pes: Int, maccs: Int, lineWidth: Int? = nil) throws -> LayerEngine {
-        try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 64, activationDepth: 256, outputDepth: 256, maxLayers: 4, sharedLineWidth: lineWidth))
+        try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 64,
+                                            activationDepth: 256, outputDepth: 256, maxLayers: 4, sharedLineWidth: lineWidth))
     }
 
     func top(low: Int = 3, high: Int = 6, lpuPEs: Int = 8, hpuPEs: Int = 4, maccs: Int = 8, classes: Int = 10,

@@ -112,7 +112,8 @@ import Testing
 
     @Test func outputIsByteIdenticalAcrossElaborations() throws {
         func text() throws -> [SourceFile] {
-            let engine = try LayerEngine(EngineConfiguration(wordlength: 4, pes: 4, maccs: 4, maxWindow: 64, activationDepth: 256, outputDepth: 256, maxLayers: 4))
+            let engine = try LayerEngine(EngineConfiguration(wordlength: 4, pes: 4, maccs: 4, maxWindow: 64,
+                                                             activationDepth: 256, outputDepth: 256, maxLayers: 4))
             return VerilogEmitter.files(for: try Circuit(engine))
         }
         let first = try text(), second = try text()

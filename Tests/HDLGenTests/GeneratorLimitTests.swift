@@ -25,7 +25,8 @@ struct GeneratorLimitTests {
           arguments: [(256, 8), (128, 16), (1024, 2)])
     func engineLineTooWide(_ maccs: Int, _ wordlength: Int) {
         do {
-            _ = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: 1, maccs: maccs, maxWindow: 64, activationDepth: 64, outputDepth: 64))
+            _ = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: 1, maccs: maccs, maxWindow: 64,
+                                                    activationDepth: 64, outputDepth: 64))
             Issue.record("accepted \(maccs) MACCs at \(wordlength) bits")
         } catch {
             #expect("\(error)".contains("\(maccs) MACCs × \(wordlength) bits"), "\(error)")
@@ -35,7 +36,8 @@ struct GeneratorLimitTests {
 
     @Test("the widest engine line AXI4 carries is accepted", arguments: [(128, 8), (64, 16), (512, 2)])
     func engineLineAtTheLimit(_ maccs: Int, _ wordlength: Int) throws {
-        let engine = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: 1, maccs: maccs, maxWindow: 64, activationDepth: 64, outputDepth: 64))
+        let engine = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: 1, maccs: maccs, maxWindow: 64,
+                                                         activationDepth: 64, outputDepth: 64))
         #expect(engine.lineWidth == 1024)
         _ = try Circuit(LayerEngineAXI(engine: engine))
     }

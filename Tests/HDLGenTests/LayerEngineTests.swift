@@ -5,7 +5,8 @@ import Testing
 /// networks run in it, bit-exact, in ToolflowTests/LayerEngineSimulationTests.)
 @Suite struct LayerEngineTests {
     func engine(wordlength: Int = 4, pes: Int = 4, maccs: Int = 8) throws -> LayerEngine {
-        try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 64, activationDepth: 512, outputDepth: 256, maxLayers: 6))
+        try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 64,
+                                            activationDepth: 512, outputDepth: 256, maxLayers: 6))
     }
 
     @Test(arguments: [(2, 1, 1), (4, 4, 8), (8, 8, 2), (5, 3, 6), (16, 16, 16)])
@@ -32,7 +33,8 @@ import Testing
     /// `ResourceModel` puts them.
     @Test(arguments: [(8, 4, 8), (4, 8, 4)])
     func engineSynthesisesWithBuffersInBlockRAM(wordlength: Int, pes: Int, maccs: Int) throws {
-        let e = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 128, activationDepth: 1024, outputDepth: 1024, maxLayers: 4))
+        let e = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 128,
+                                                    activationDepth: 1024, outputDepth: 1024, maxLayers: 4))
         let report = try Yosys.synthesize(Circuit(e))
         #expect(report.latches == 0)
         let blockRAMs = report.cells.filter { $0.key.hasPrefix("RAMB") }.values.reduce(0, +)
@@ -43,13 +45,16 @@ import Testing
 
     @Test func parametersOutsideTheirRangesAreErrors() {
         #expect(throws: UnitParameterError.self) {
-            try LayerEngine(EngineConfiguration(wordlength: 8, pes: 3, maccs: 4, maxWindow: 8, activationDepth: 64, outputDepth: 64))
+            try LayerEngine(EngineConfiguration(wordlength: 8, pes: 3, maccs: 4, maxWindow: 8,
+                                                activationDepth: 64, outputDepth: 64))
         }
         #expect(throws: UnitParameterError.self) {
-            try LayerEngine(EngineConfiguration(wordlength: 8, pes: 4, maccs: 4, maxWindow: 8, activationDepth: 100, outputDepth: 64))
+            try LayerEngine(EngineConfiguration(wordlength: 8, pes: 4, maccs: 4, maxWindow: 8,
+                                                activationDepth: 100, outputDepth: 64))
         }
         #expect(throws: UnitParameterError.self) {
-            try LayerEngine(EngineConfiguration(wordlength: 1, pes: 4, maccs: 4, maxWindow: 8, activationDepth: 64, outputDepth: 64))
+            try LayerEngine(EngineConfiguration(wordlength: 1, pes: 4, maccs: 4, maxWindow: 8,
+                                                activationDepth: 64, outputDepth: 64))
         }
     }
 

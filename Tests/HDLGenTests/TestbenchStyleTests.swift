@@ -8,7 +8,8 @@ import Testing
 /// text that Icarus compiles with `-Wall` without a warning.
 @Suite struct TestbenchStyleTests {
     static func engine(wordlength: Int = 4, pes: Int = 4, maccs: Int = 8, lineWidth: Int? = nil) throws -> LayerEngine {
-        try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 16, activationDepth: 64, outputDepth: 64, maxLayers: 2, sharedLineWidth: lineWidth))
+        try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 16,
+                                            activationDepth: 64, outputDepth: 64, maxLayers: 2, sharedLineWidth: lineWidth))
     }
 
     static func bundles() throws -> [(String, SimulationBundle)] {

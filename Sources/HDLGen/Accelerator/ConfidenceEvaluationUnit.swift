@@ -56,7 +56,10 @@ public struct ConfidenceEvaluationUnit: Module {
     /// Beats per sample: ceil(C / lanes).
     public var beatsPerSample: Int { (classes + lanes - 1) / lanes }
     /// Length of the ordered list the comparator tree keeps.
-    public var sortedCount: Int { n == classes ? m : n }
+    public var sortedCount: Int { Self.sortedCount(classes: classes, m: m, n: n) }
+    /// Length of the ordered list gBvSB(M, N) over `classes` needs: N, or only M when N
+    /// covers every class (the runner-up sum is then the total minus the top M).
+    public static func sortedCount(classes: Int, m: Int, n: Int) -> Int { n == classes ? m : n }
     var indexWidth: Int { Int.bitWidth - classes.leadingZeroBitCount }
     var beatWidth: Int { max(1, Int.bitWidth - (beatsPerSample - 1).leadingZeroBitCount) }
     var laneLevels: Int { lanes <= 1 ? 0 : Int.bitWidth - (lanes - 1).leadingZeroBitCount }

@@ -6,12 +6,12 @@
 public final class ModuleBuilder {
     let moduleName: String
     let elaborator: Elaborator
-    private(set) var declarations: [Node] = []
+    var declarations: [Node] = []
     private(set) var ports: [PortRecord] = []
-    private(set) var instances: [InstanceRecord] = []
+    var instances: [InstanceRecord] = []
     private(set) var errors: [ElaborationError] = []
-    private(set) var memories: [MemoryDeclaration] = []
-    private var scopes: [[Statement]] = [[]]
+    var memories: [MemoryDeclaration] = []
+    var scopes: [[Statement]] = [[]]
     private var names: Set<String> = ["clk", "rst"]
     /// The conditions of the enclosing `when`s, innermost last; `holds` is false in `otherwise`.
     private(set) var conditions: [(node: Node, holds: Bool)] = []
@@ -176,87 +176,6 @@ public final class ModuleBuilder {
         Signal.select(select, whenTrue, whenFalse, file: file, line: line)
     }
 
-    // MARK: Memories
-
-    /// A memory of `depth` words of `type` (depth a power of two), written on the clock
-    /// with `write` and read with `Memory.read`. Written only through one port. `style`
-    /// asks synthesis for block or distributed RAM (`ram_style`); by default it chooses.
-    public func memory(_ name: String, _ type: SignalType, depth: Int, style: MemoryStyle = .automatic,
-                       file: StaticString = #fileID, line: UInt = #line) -> Memory {
-        declareMemory(name, type, depth: depth, contents: nil, style: style, file: file, line: line)
-    }
-
-    /// A read-only memory holding `contents` (padded with zeros to a power of two).
-    public func rom(_ name: String, _ type: SignalType, contents: [Int],
-                    file: StaticString = #fileID, line: UInt = #line) -> Memory {
-        var depth = 1
-        while depth < contents.count { depth *= 2 }
-        for value in contents where !type.valueRange.contains(value) {
-            record("ROM \(name): \(value) does not fit \(type)", file: file, line: line)
-            break
-        }
-        return declareMemory(name, type, depth: depth, contents: contents + Array(repeating: 0, count: depth - contents.count),
-                             style: .automatic, file: file, line: line)
-    }
-
-    /// Writes `data` at `address` of `memory` on the next clock edge; under `when`, only
-    /// where the condition holds.
-    public func write(_ memory: Memory, address: Signal, data: Signal,
-                      file: StaticString = #fileID, line: UInt = #line) {
-        let location = SourceLocation(file: file, line: line)
-        if memory.declaration.contents != nil {
-            record("\(memory.declaration.name) is a ROM and cannot be written", at: location)
-        } else if address.type != .uint(memory.addressWidth) {
-            record("address of \(memory.declaration.name) must be \(SignalType.uint(memory.addressWidth)), not \(address.type)",
-                   at: location)
-        } else if data.type != memory.declaration.type {
-            record("width mismatch: \(memory.declaration.name) holds \(memory.declaration.type) but the data is \(data.type)",
-                   at: location)
-        } else {
-            scopes[scopes.count - 1].append(.write(memory: memory.declaration, address: address.node, data: data.node,
-                                                   location: location))
-        }
-    }
-
-    private func declareMemory(_ name: String, _ type: SignalType, depth: Int, contents: [Int]?, style: MemoryStyle,
-                               file: StaticString, line: UInt) -> Memory {
-        let location = SourceLocation(file: file, line: line)
-        claim(name, at: location)
-        if depth < 2 || depth & (depth - 1) != 0 {
-            record("memory \(name) needs a depth that is a power of two and at least 2, not \(depth)", at: location)
-        }
-        let declaration = MemoryDeclaration(name: name, type: type, depth: max(2, depth), contents: contents,
-                                            style: style, location: location)
-        memories.append(declaration)
-        return Memory(declaration: declaration, owner: ObjectIdentifier(self))
-    }
-
-    // MARK: Hierarchy
-
-    /// Instantiates `module`, elaborating it once for all instances with the same parameters.
-    public func instance(_ module: some Module, name: String,
-                         file: StaticString = #fileID, line: UInt = #line) throws -> Instance {
-        let child = try elaborator.elaborate(module)
-        let location = SourceLocation(file: file, line: line)
-        claim(name, at: location)
-        var signals: [String: Signal] = [:]
-        var nodes: [(port: String, node: Node)] = []
-        for port in child.ports where port.name != "clk" && port.name != "rst" {
-            let role: Node.Declaration.Role = port.direction == .input
-                ? .instanceInput(instance: name, port: port.name)
-                : .instanceOutput(instance: name, port: port.name)
-            let netName = "\(name)_\(port.name)"
-            claim(netName, at: location)
-            let node = Node(.declared(.init(name: netName, role: role)), port.type, location: location,
-                            owner: ObjectIdentifier(self))
-            declarations.append(node)
-            signals[port.name] = Signal(node)
-            nodes.append((port.name, node))
-        }
-        instances.append(InstanceRecord(name: name, module: child, ports: nodes, location: location))
-        return Instance(name: name, module: child, signals: signals, builder: self)
-    }
-
     // MARK: Bookkeeping
 
     /// Declares the `localparam` `name` of `type` and value `value`, which the emitter prints
@@ -287,7 +206,7 @@ public final class ModuleBuilder {
         return node
     }
 
-    private func claim(_ name: String, at location: SourceLocation) {
+    func claim(_ name: String, at location: SourceLocation) {
         if !Self.isIdentifier(name) {
             record("\(name.debugDescription) is not a Verilog identifier", at: location)
         } else if !names.insert(name).inserted {
@@ -321,76 +240,9 @@ struct PortRecord {
     let count: Int
 }
 
-/// One submodule instance and the nets of this module that stand for its ports.
-struct InstanceRecord {
-    let name: String
-    let module: ElaboratedModule
-    let ports: [(port: String, node: Node)]
-    let location: SourceLocation
-}
-
 /// What a module body says, in order; `when` nests.
 indirect enum Statement {
     case connect(target: Node, value: Node, location: SourceLocation)
     case write(memory: MemoryDeclaration, address: Node, data: Node, location: SourceLocation)
     case when(condition: Node, then: [Statement], otherwise: [Statement], location: SourceLocation)
-}
-
-/// A submodule instance: its inputs are driven with `connect`, its outputs read.
-public struct Instance {
-    public let name: String
-    public let module: ElaboratedModule
-    let signals: [String: Signal]
-    let builder: ModuleBuilder
-
-    /// The signal standing for port `port` of the instance.
-    public func port(_ port: String, file: StaticString = #fileID, line: UInt = #line) -> Signal {
-        if let signal = signals[port] { return signal }
-        builder.record("\(module.name) has no port \(port)", file: file, line: line)
-        return .invalid("no port \(port)", .bool, file: file, line: line)
-    }
-}
-
-/// A memory of a module: its words, and (for a ROM) their contents.
-final class MemoryDeclaration: Sendable {
-    let name: String
-    let type: SignalType
-    let depth: Int
-    let contents: [Int]?
-    let style: MemoryStyle
-    let location: SourceLocation
-
-    init(name: String, type: SignalType, depth: Int, contents: [Int]?, style: MemoryStyle, location: SourceLocation) {
-        self.name = name
-        self.type = type
-        self.depth = depth
-        self.contents = contents
-        self.style = style
-        self.location = location
-    }
-}
-
-/// Where synthesis should put a memory: its own choice, block RAM, or LUTs (distributed RAM).
-public enum MemoryStyle: String, Sendable {
-    case automatic, block, distributed
-}
-
-/// A memory declared with `ModuleBuilder.memory` or `rom`.
-public struct Memory: Sendable {
-    let declaration: MemoryDeclaration
-    let owner: ObjectIdentifier
-
-    /// Bits of an address: log2 of the depth.
-    public var addressWidth: Int { max(1, Int.bitWidth - 1 - declaration.depth.leadingZeroBitCount) }
-
-    /// The word at `address`, read combinationally; a register on the result (or on the
-    /// address) lets synthesis map the memory to block RAM.
-    public func read(_ address: Signal, file: StaticString = #fileID, line: UInt = #line) -> Signal {
-        guard address.type == .uint(addressWidth) else {
-            return .invalid("address of \(declaration.name) must be \(SignalType.uint(addressWidth)), not \(address.type)",
-                            declaration.type, file: file, line: line)
-        }
-        return Signal(Node(.memoryRead(declaration, address: address.node), declaration.type,
-                           nameHint: "\(declaration.name)_word", owner: owner))
-    }
 }

@@ -22,7 +22,7 @@ extension Explorer {
 
     /// The CEU with the fewest lanes (powers of two) that keeps up with `imagesPerSecond`.
     public func confidenceUnit(classes: Int, m: Int, n: Int, imagesPerSecond: Double) -> UnitDesign {
-        let sorted = n == classes ? m : n
+        let sorted = ConfidenceEvaluationUnit.sortedCount(classes: classes, m: m, n: n)
         var lanes = 1
         while lanes < 64 {
             let unit = try? ConfidenceEvaluationUnit(classes: classes, lanes: lanes, m: m, n: n,
@@ -94,7 +94,7 @@ extension Explorer {
                                                                             lowWordlength: lowWordlength, lanes: k))
             top.confidenceUnit = UnitDesign(description: "gBvSB(M=\(m), N=\(n)) over \(workload.classes) classes, \(lanes) scores per cycle",
                                             lanes: lanes, resources: model.confidenceUnit(classes: workload.classes, lanes: lanes,
-                                                                                          sortedCount: n == workload.classes ? m : n,
+                                                                                          sortedCount: ConfidenceEvaluationUnit.sortedCount(classes: workload.classes, m: m, n: n),
                                                                                           scoreWordlength: lowWordlength))
             best = top
         }

@@ -30,14 +30,13 @@ struct Im2colAddressGenerator: Module {
         let tapY = m.register("tap_y", .uint(dimensionWidth)), tapX = m.register("tap_x", .uint(dimensionWidth))
         let group = m.register("group", .uint(dimensionWidth))
         let groupBase = m.register("group_base", .uint(bitsToHold(engine.activationDepth)))
-        let beat = m.register("beat_q", .uint(bitsToHold(c.maxWindow)))
+        let beat = m.counter("window_beat", limit: d[.beats])
         let y = m.wire("tap_row", (originY + tapY).truncated(to: coordinateWidth + 1))
         let x = m.wire("tap_column", (originX + tapX).truncated(to: coordinateWidth + 1))
         let inside = m.wire("tap_inside", (y >= 0) & (y < d[.inputHeight]) & (x >= 0) & (x < d[.inputWidth]))
         let address = (groupBase + y * d[.inputWidth] + x).truncated(to: ceilLog2(engine.activationDepth)).asUInt
-        let lastBeat = m.wire("last_beat", beat + 1 == d[.beats])
         m.when(issuing) {
-            m.when(lastBeat) { m.assign(beat, 0) } otherwise: { m.increment(beat) }
+            beat.advance()
             m.when(kernelX + 1 == d[.kernelWidth]) {
                 m.assign(kernelX, 0); m.assign(tapX, 0)
                 m.when(kernelY + 1 == d[.kernelHeight]) {
@@ -66,7 +65,7 @@ struct Im2colAddressGenerator: Module {
         }
         m.when(start) {
             m.assign(issuing, 1)
-            m.assign(beat, 0)
+            beat.clear()
             m.assign(outY, 0); m.assign(outX, 0); m.assign(kernelY, 0); m.assign(kernelX, 0); m.assign(tapY, 0); m.assign(tapX, 0)
             m.assign(group, 0); m.assign(groupBase, 0)
             m.connect(originY, to: engine.negated(d[.padTop]))
@@ -75,8 +74,9 @@ struct Im2colAddressGenerator: Module {
         m.output("valid", m.register("issue_valid", next: issuing, reset: 0))
         m.output("in_bounds", m.register("issue_in_bounds", next: inside))
         m.output("address", m.register("issue_address", next: address))
-        m.output("beat_index", m.register("issue_beat", next: beat.truncated(to: ceilLog2(c.maxWindow))))
-        m.output("first", m.register("issue_first", next: beat == 0))
-        m.output("last", m.register("issue_last", next: lastBeat))
+        // A window has at most maxWindow beats: the index fits its buffer's address.
+        m.output("beat_index", m.register("issue_beat", next: beat.value.truncated(to: ceilLog2(c.maxWindow))))
+        m.output("first", m.register("issue_first", next: beat.value == 0))
+        m.output("last", m.register("issue_last", next: beat.last))
     }
 }

@@ -63,8 +63,8 @@ public struct LayerEngine: Module {
 
     public var name: String {
         let c = configuration
-        return "engine_w\(c.wordlength)_p\(c.pes)_k\(c.maccs)_a\(activationDepth)_o\(outputDepth)_b\(c.maxWindow)_m\(c.addressWidth)_l\(c.maxLayers)"
-            + (c.lineWidth == c.minimumLineWidth ? "" : "_d\(c.lineWidth)")
+        return "engine_w\(c.wordlength)_p\(c.pes)_k\(c.maccs)_a\(activationDepth)_o\(outputDepth)_b\(c.maxWindow)"
+            + "_m\(c.addressWidth)_l\(c.maxLayers)" + (c.lineWidth == c.minimumLineWidth ? "" : "_d\(c.lineWidth)")
     }
     public var summary: String {
         "layer engine, \(configuration.pes) PEs × \(configuration.maccs) MACCs at \(configuration.wordlength) bits, "

@@ -23,7 +23,7 @@ struct LineLoader: Module {
         let readsLeft = m.register("reads_left", .uint(countWidth), reset: 0)
         let responsesLeft = m.register("responses_left", .uint(countWidth), reset: 0)
         let responseIndex = m.register("response_index_q", .uint(countWidth))
-        let responseBeat = m.register("response_beat_q", .uint(bitsToHold(c.maxWindow)))
+        let responseBeat = m.counter("beat_in_window", limit: beats)
         let responsePE = m.register("response_pe_q", .uint(bitsToHold(c.pes)))
         let requesting = m.wire("requesting_w", active & (readsLeft != 0))
         m.when(requesting & requestReady) {
@@ -33,26 +33,22 @@ struct LineLoader: Module {
         m.when(readValid) {
             m.decrement(responsesLeft)
             m.increment(responseIndex)
-            m.when(responseBeat + 1 == beats) {
-                m.assign(responseBeat, 0)
-                m.increment(responsePE)
-            } otherwise: {
-                m.increment(responseBeat)
-            }
+            m.when(responseBeat.last) { m.increment(responsePE) }
+            responseBeat.advance()
         }
         m.when(start) {
             m.connect(readAddress, to: address)
             m.connect(readsLeft, to: lines)
             m.connect(responsesLeft, to: lines)
             m.assign(responseIndex, 0)
-            m.assign(responseBeat, 0)
+            responseBeat.clear()
             m.assign(responsePE, 0)
         }
         m.output("requesting", requesting)
         m.output("read_address", readAddress)
         m.output("loaded", active & (responsesLeft == 0))
         m.output("response_index", responseIndex)
-        m.output("response_beat", responseBeat)
+        m.output("response_beat", responseBeat.value)
         m.output("response_pe", responsePE)
     }
 }

@@ -45,13 +45,7 @@ struct PoolingWalk {
                                 m.assign(walking, 0)
                             } otherwise: {
                                 m.increment(lineGroup)
-                                if slices == 1 {
-                                    m.increment(lineGroupBase, by: d[.outputPositions])
-                                } else {
-                                    m.when(slice + 1 == slices) {
-                                        m.assign(slice, 0); m.increment(lineGroupBase, by: d[.outputPositions])
-                                    } otherwise: { m.increment(slice) }
-                                }
+                                m.advance(slice, of: slices, stepping: lineGroupBase, by: d[.outputPositions])
                             }
                         } otherwise: {
                             m.increment(poolY); m.increment(poolOriginY, by: d[.poolStrideY])

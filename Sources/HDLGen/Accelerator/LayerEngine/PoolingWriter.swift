@@ -77,15 +77,24 @@ struct PoolingWriter: Module {
         m.when(valid) { m.increment(position) }
         m.when(computing & tileDone) {
             m.assign(position, 0)
-            if laneGroups == 1 {
-                m.increment(entryBase, by: d[.outputPositions])
-            } else {
-                m.when(laneGroup + 1 == laneGroups) {
-                    m.assign(laneGroup, 0); m.increment(entryBase, by: d[.outputPositions])
-                } otherwise: { m.increment(laneGroup) }
-            }
+            m.advance(laneGroup, of: laneGroups, stepping: entryBase, by: d[.outputPositions])
         }
         m.when(clear) { m.assign(position, 0); m.assign(entryBase, 0); m.assign(laneGroup, 0) }
         return tileDone
+    }
+}
+
+extension ModuleBuilder {
+    /// Moves `group` to the next of `groups` sub-slots of an output-buffer entry, and `base`
+    /// on by `step` entries after the last: how P < K_t (or K_t < P) words share an entry.
+    func advance(_ group: Signal, of groups: Int, stepping base: Signal, by step: Signal,
+                 file: StaticString = #fileID, line: UInt = #line) {
+        guard groups > 1 else { return increment(base, by: step, file: file, line: line) }
+        when(group + 1 == groups, file: file, line: line) {
+            self.assign(group, 0, file: file, line: line)
+            self.increment(base, by: step, file: file, line: line)
+        } otherwise: {
+            self.increment(group, file: file, line: line)
+        }
     }
 }
