@@ -56,6 +56,10 @@ import Testing
             try LayerEngine(EngineConfiguration(wordlength: 1, pes: 4, maccs: 4, maxWindow: 8,
                                                 activationDepth: 64, outputDepth: 64))
         }
+        // The DSE's idealised engine (a workload known by its GEMMs) has no buffers to generate.
+        #expect(throws: UnitParameterError.self) {
+            try LayerEngine(EngineConfiguration(wordlength: 8, pes: 4, maccs: 4, maxWindow: 8))
+        }
     }
 
     @Test func memoryLinesRoundTrip() {

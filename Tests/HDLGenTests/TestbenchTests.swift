@@ -37,6 +37,19 @@ import Testing
         #expect(missing.log.contains("missing: 1 of"))
     }
 
+    /// A port that takes a name the testbench declares for itself would not compile.
+    @Test(arguments: ["beat", "cycle", "passed", "end_cycle"])
+    func portNamedLikeATestbenchVariableIsRefused(name: String) throws {
+        let circuit = try Circuit(InlineModule("clash_\(name)") { m in
+            let a = m.input(name, .bool)
+            m.output("y", m.register("y_q", next: a))
+        })
+        #expect(throws: TestbenchError.self) {
+            try Testbench(dut: circuit.top, stimulus: [name: [[1]]],
+                          check: .init(valid: "y", ports: ["y"], beats: [[[1]]]), drainCycles: 1)
+        }
+    }
+
     @Test func hexPacksElementZeroLowest() {
         #expect(Testbench.hex([1, -1], elementWidth: 4) == "f1")
         #expect(Testbench.hex([-8, 7, 0], elementWidth: 4) == "078")

@@ -8,7 +8,7 @@ import HDLGen
 /// use the same code.
 ///
 /// Memory layout, in lines of K_t words: for each layer, its biases (one per line, P per
-/// tile, `LayerEngine.storedBias`) and its weights (per tile, per PE, per beat: the K_t
+/// tile, `EngineConfiguration.storedBias`) and its weights (per tile, per PE, per beat: the K_t
 /// channels of one kernel tap); then, per image, the input and each layer's output, each a
 /// feature map `[C, H, W]` stored as lines `(g·H + y)·W + x` holding channels g·K_t …
 /// g·K_t + K_t − 1 (zero beyond C).

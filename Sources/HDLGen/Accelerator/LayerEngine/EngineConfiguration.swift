@@ -8,8 +8,8 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     public var pes: Int
     /// MACCs per PE (K_t): input channels consumed per beat.
     public var maccs: Int
-    /// The longest window in beats (⌈C/K_t⌉·kh·kw over the layers, a power of two): it sizes
-    /// the accumulators and the PEs' weight buffers.
+    /// The longest window in beats (⌈C/K_t⌉·kh·kw over the layers; a power of two in an engine
+    /// that is generated): it sizes the accumulators and the PEs' weight buffers.
     public var maxWindow: Int
     /// Lines of K_t words the activation buffer holds and entries of max(P, K_t) words the
     /// output buffer holds (each a power of two). Nil for the idealised engine of a workload
@@ -42,7 +42,7 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     /// Cycles from a window's last beat to its sums: the MM unit's (`ProcessingElement.latency`).
     public var latency: Int { ProcessingElement.latency(maccs: maccs) }
     /// Bits of a bias as stored in memory: aligned to the accumulator, with the rounding
-    /// constant of the requantisation added (`LayerEngine.storedBias`).
+    /// constant of the requantisation added (`storedBias`).
     public var biasWidth: Int { accumulatorWidth + 2 }
     /// The narrowest memory line: a power of two of at least 32 that holds K_t words or a bias.
     public var minimumLineWidth: Int { max(32, nextPowerOfTwo(max(maccs * wordlength, biasWidth))) }

@@ -13,8 +13,8 @@ public enum DescriptorField: Int, CaseIterable, Sendable {
     case beats
     /// The convolution's output height and width, their product, and tiles of P channels.
     case outputHeight, outputWidth, outputPositions, tiles
-    /// The requantisation shift plus the wordlength (`LayerEngine.shiftOffset`): the run-time
-    /// right shift of the bias-added accumulator widened by w bits, and whether ReLU follows.
+    /// The requantisation shift plus the wordlength (`EngineConfiguration.shiftOffset`): the
+    /// run-time right shift of the bias-added accumulator widened by w bits; whether ReLU follows.
     case shift, relu
     case poolHeight, poolWidth, poolStrideY, poolStrideX, poolPadTop, poolPadLeft, pooledHeight, pooledWidth
     /// Output lines per position (⌈N/K_t⌉), and channels in the last of them (1…K_t).

@@ -1,6 +1,6 @@
 /// Turns each PE's window sum into an output word: adds the stored bias (which carries the
-/// rounding constant, `LayerEngine.storedBias`), shifts right by the run-time `shift` field
-/// (the requantisation's shift plus `shiftOffset`, of the sum widened by that offset),
+/// rounding constant, `EngineConfiguration.storedBias`), shifts right by the run-time `shift`
+/// field (the requantisation's shift plus `shiftOffset`, of the sum widened by that offset),
 /// saturates to w bits and, when `relu` is set, clamps negative words to zero.
 ///
 /// Ports: `valid` and `acc` (P accumulators, from the MM unit), `bias` (P stored biases),
