@@ -81,6 +81,7 @@ import Testing
             let memory = m.memory("buffer", .uint(4), depth: 4)
             m.when(valid) { m.write(memory, address: a.bits(1, 0), data: total) }
             m.output("word", memory.read(a.bits(3, 2)))
+            m.output("square", m.rom("squares", .uint(4), contents: [0, 1, 4, 9]).read(a.bits(1, 0)))
             m.output("total_out", total)
             let child = try m.instance(InlineModule("inverter") { c in
                 c.output("y", ~c.input("x", .uint(4)))
@@ -88,9 +89,12 @@ import Testing
             m.connect(child.port("x"), to: a ^ total)
             m.output("inverted", child.port("y"))
         })
-        for file in VerilogEmitter.files(for: circuit) {
+        let files = VerilogEmitter.files(for: circuit)
+        #expect(files.contains { $0.contents.contains("squares[3] = ") })
+        for file in files {
             let statements = file.contents.split(separator: "\n").filter { line in
-                line.contains("assign ") || line.contains(" <= ") || line.hasSuffix(" (") || line.contains(" (  //")
+                line.contains("assign ") || line.contains(" <= ") || line.contains("] = ") || line.hasSuffix(" (")
+                    || line.contains(" (  //")
             }
             #expect(!statements.isEmpty)
             for line in statements where !line.hasPrefix("module ") {

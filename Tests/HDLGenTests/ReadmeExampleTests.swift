@@ -47,6 +47,22 @@ struct BeatSummer: Module {
         try expectLintClean(circuit)
     }
 
+    /// Under Icarus, with the source stalling at random: each total is the sum of `count`
+    /// consecutive beats, computed here from the beats alone.
+    @Test(arguments: [(8, 1), (8, 4), (3, 5), (16, 7)])
+    func exampleSumsEachGroupOfBeats(width: Int, count: Int) throws {
+        let circuit = try Circuit(BeatSummer(width: width, count: count))
+        var random = SeededGenerator(seed: UInt64(width * 31 + count))
+        let values = (0..<(6 * count)).map { i in i < count ? (1 << width) - 1 : Int.random(in: 0..<(1 << width), using: &random) }
+        let totals = stride(from: 0, to: values.count, by: count).map { values[$0..<($0 + count)].reduce(0, +) }
+        let cycles = 4 * values.count + 2 * totals.count + 8
+        let stream = Testbench.InputStream(valid: "in_valid", ready: "in_ready", ports: ["in_data"], beats: values.map { [[$0]] },
+                                           offered: (0..<cycles).map { _ in Int.random(in: 0..<3, using: &random) > 0 })
+        let check = Testbench.OutputCheck(valid: "total_valid", ports: ["total"], beats: totals.map { [[$0]] })
+        let testbench = try Testbench(dut: circuit.top, stimulus: [:], stream: stream, check: check, drainCycles: 4)
+        try expectSimulationPasses(SimulationBundle(circuit: circuit, testbench: testbench), checks: totals.count)
+    }
+
     @Test func readmeShowsThisExample() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()

@@ -65,6 +65,8 @@ public struct ElaboratedModule: Sendable {
         public let depth: Int
         public let contents: [Int]?
         public let style: MemoryStyle
+        /// Where the memory was declared.
+        public let location: SourceLocation
     }
 
     /// The write port of a memory, clocked.

@@ -131,7 +131,8 @@ struct NetlistLowering {
                                 location: write.location))
         }
         let memories = builder.memories.map {
-            ElaboratedModule.MemoryArray(name: $0.name, type: $0.type, depth: $0.depth, contents: $0.contents, style: $0.style)
+            ElaboratedModule.MemoryArray(name: $0.name, type: $0.type, depth: $0.depth, contents: $0.contents,
+                                         style: $0.style, location: $0.location)
         }
 
         let usesClock = !registers.isEmpty || !writes.isEmpty || instances.contains(where: \.usesClock)

@@ -62,7 +62,7 @@ public struct Testbench: Sendable {
             guard stream.beats.allSatisfy({ $0.count == stream.ports.count }), !stream.beats.isEmpty else {
                 throw TestbenchError("every stream beat needs a value for each stream port")
             }
-            guard stream.offered.count == stimulus.values.first?.count else {
+            guard stimulus.isEmpty || stream.offered.count == stimulus.values.first?.count else {
                 throw TestbenchError("the stream's offers must cover every cycle of the stimulus")
             }
         }
@@ -80,7 +80,7 @@ public struct Testbench: Sendable {
                 throw TestbenchError("stimulus of \(port.name) must have \(port.count) elements per cycle")
             }
         }
-        let counts = Set(stimulus.values.map(\.count))
+        let counts = Set(stimulus.values.map(\.count) + (stream.map { [$0.offered.count] } ?? []))
         guard counts.count == 1, let cycles = counts.first, cycles > 0 else {
             throw TestbenchError("every input needs stimulus for the same, non-zero number of cycles")
         }
@@ -101,7 +101,8 @@ public struct Testbench: Sendable {
     static let ownNames: Set<String> = ["edges", "cycle", "beat", "passed", "failed", "element", "last_beat_cycle",
                                         "end_cycle"]
 
-    public var cycles: Int { stimulus.values.first?.count ?? 0 }
+    /// Cycles of stimulus: the stimulus's length, or the stream's where only the stream drives the unit.
+    public var cycles: Int { stimulus.values.first?.count ?? stream?.offered.count ?? 0 }
     public var name: String { "tb_\(dut.name)" }
 
     /// The testbench module and the data files it reads with `$readmemh`.

@@ -65,7 +65,7 @@ public enum VerilogEmitter {
             out.line()
             out.line("initial begin", indent: 1)
             for (address, value) in contents.enumerated() {
-                out.line("\(memory.name)[\(address)] = \(literal(value, memory.type));", indent: 2)
+                out.line("\(memory.name)[\(address)] = \(literal(value, memory.type));", indent: 2, at: memory.location)
             }
             out.line("end", indent: 1)
         }
