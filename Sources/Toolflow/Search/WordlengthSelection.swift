@@ -14,6 +14,18 @@ public enum WordlengthSelection {
                                                bestWordlength: best?.wordlength ?? 0)
     }
 
+    /// The shortest wordlength certified within `tolerance` (a fraction) against the reference:
+    /// tested in a fixed sequence from the longest down, ending at the first that fails, so
+    /// the chance of accepting any wordlength whose loss exceeds the tolerance stays within
+    /// 1 − `confidence`. Nil when the longest already fails.
+    public static func certifiedHighPrecision(_ outcomes: [Int: PairedOutcomes], tolerance: Double,
+                                              confidence: Double) -> Int? {
+        let longestFirst = outcomes.keys.sorted(by: >)
+        return FixedSequenceTest.lastAccepted(longestFirst) {
+            outcomes[$0]!.certifies(tolerance: tolerance, confidence: confidence)
+        }.map { longestFirst[$0] }
+    }
+
     /// The LPU's formats: its own search's fraction bits, except that a weight keeps at most
     /// the HPU's fraction bits and at least w_h fewer (the truncation unit shifts right by
     /// 0 … w_h); each bias is aligned to its accumulator, wide enough for the HPU's range.
