@@ -25,6 +25,8 @@ struct Flow: ParsableCommand {
     @Option(help: "Allowed loss of top-1 accuracy, in percentage points.") var tolerance = 1.0
     @Option(help: "What the tolerance is measured from: float, or a wordlength in bits.") var reference = "8"
     @Option(help: "Wordlengths to explore, as FIRST...LAST within 2...16.") var wordlengths = "2...16"
+    @Option(help: "The probability with which the tolerance must hold beyond the evaluation set, in (0, 1).")
+    var confidence = 0.9
     @Option(help: "Fix the HPU's wordlength instead of choosing the shortest that meets the tolerance.")
     var hpuWordlength: Int?
     @Option(help: "How the truncation unit rounds LPU weights: half-up or truncate.") var rounding: Rounding = .halfUp
@@ -62,6 +64,7 @@ struct Flow: ParsableCommand {
         configuration.rounding = rounding
         configuration.device = device
         configuration.budgetFraction = budget
+        configuration.confidence = confidence
         configuration.seed = seed
         return configuration
     }
@@ -84,7 +87,7 @@ struct Flow: ParsableCommand {
             \(percent(r.lpu.accuracy.test)) test
             CEU gBvSB M=\(r.ceu.m) N=\(r.ceu.n) th=\(String(format: "%.4f", r.ceu.threshold)) on \(r.ceu.scoreFormat) scores
             cascade: \(percent(r.cascadeAccuracy.eval)) eval, \(percent(r.cascadeAccuracy.test)) test; \
-            forwarded \(percent(r.forwardedFraction.eval)) eval, \(percent(r.forwardedFraction.test)) test
+            forwarded \(percent(r.forwardedFraction.eval)) eval, \(percent(r.forwardedFraction.test)) test\(certificationSummary(r))
             \(run.architecture.units.map { "\($0.name): \($0.description)" }.joined(separator: "; "))\(topSummary(run))
             \(run.report.speedUps.map { figure in
                 String(format: "tolerance %.1f points: f %.1f%%, speed-up %.2fx over the %d-bit baseline",
@@ -92,6 +95,13 @@ struct Flow: ParsableCommand {
             }.joined(separator: "\n"))
             wrote \(output)/cascade.json, report.html, tables and RTL; simulate with `make -C \(output) sim`
             """)
+    }
+
+    /// What the evaluation set certifies against the reference, a line for the HPU and one for the cascade.
+    private func certificationSummary(_ r: CascadeResult) -> String {
+        [("HPU alone", r.hpuCertification), ("cascade", r.cascadeCertification)].compactMap { name, certification in
+            certification.map { "\n\(name) against the reference: \($0.summary)" }
+        }.joined()
     }
 
     /// The generated cascade top and its modelled resources, on a line of its own.

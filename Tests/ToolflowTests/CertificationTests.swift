@@ -84,9 +84,16 @@ import Testing
     @Test func highPrecisionIsTheLastCertifiedFromTheLongest() {
         let clean = PairedOutcomes(images: 1000, lost: 1, gained: 1), bad = PairedOutcomes(images: 1000, lost: 60, gained: 2)
         let table = [16: clean, 8: clean, 5: clean, 4: bad, 3: clean]
-        // 3 bits passes on its own, but the sequence ended at 4.
-        #expect(WordlengthSelection.certifiedHighPrecision(table, tolerance: 0.01, confidence: 0.9) == 5)
-        #expect(WordlengthSelection.certifiedHighPrecision([8: bad], tolerance: 0.01, confidence: 0.9) == nil)
+        // 3 bits would pass on its own, but the sequence ends at 4.
+        var asked: [Int] = []
+        let order = WordlengthSelection.certificationOrder(3...16, reference: nil).filter { table[$0] != nil }
+        #expect(WordlengthSelection.certifiedHighPrecision(order, tolerance: 0.01, confidence: 0.9) { asked.append($0); return table[$0]! } == 5)
+        // 3 bits is never evaluated: the sequence ended at 4.
+        #expect(asked == [16, 8, 5, 4])
+        #expect(WordlengthSelection.certifiedHighPrecision([8], tolerance: 0.01, confidence: 0.9) { _ in bad } == nil)
+        // Against an 8-bit reference, longer wordlengths are not tried: the reference is the safest.
+        #expect(WordlengthSelection.certificationOrder(2...16, reference: 8) == [8, 7, 6, 5, 4, 3, 2])
+        #expect(WordlengthSelection.certificationOrder(4...6, reference: 8) == [6, 5, 4])
     }
 
     /// A population of confidence samples: critical word c uniform in 0…9, the LPU right with

@@ -60,6 +60,13 @@ public struct CascadeReport: Codable, Sendable {
         public var resources: Resources
     }
 
+    /// One classifier's top-1 accuracy beside what the evaluation set certifies about its loss.
+    public struct AccuracyFigure: Codable, Hashable, Sendable {
+        public var name: String
+        public var accuracy: CascadeResult.Split
+        public var certification: Certification?
+    }
+
     public var network: String
     public var device: Device
     public var budgetFraction: Double
@@ -71,6 +78,9 @@ public struct CascadeReport: Codable, Sendable {
     public var chosenTolerance: Double?
     /// Assumptions behind the figures, one sentence each.
     public var notes: [String]
+    /// The reference, the HPU, the LPU and the cascade on the evaluation and test sets; nil
+    /// in a report of the DSE alone.
+    public var accuracy: [AccuracyFigure]?
 
     public init(network: String, device: Device, budgetFraction: Double, wordlengths: [WordlengthFigure],
                 thresholds: [ThresholdFigure], speedUps: [SpeedUp], chosenTolerance: Double? = nil, notes: [String] = []) {

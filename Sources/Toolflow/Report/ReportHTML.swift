@@ -6,6 +6,15 @@ extension CascadeReport {
     /// every text in them escaped.
     public func html() throws -> String {
         var page = ""
+        if let accuracy {
+            page += "<h2>Accuracy against the reference</h2>\n"
+            page += table(["classifier", "eval top-1 (%)", "test top-1 (%)", "bound on the loss (points)", "certified"],
+                          accuracy.map { a in
+                              [a.name, label(100 * a.accuracy.eval), label(100 * a.accuracy.test),
+                               a.certification.map { label(100 * $0.lossUpperBound) } ?? "",
+                               a.certification?.summary ?? ""]
+                          }, textColumns: [0, 4])
+        }
         page += "<h2>Accuracy and throughput against wordlength</h2>\n"
         let accuracy = wordlengths.compactMap { w in w.accuracy.map { (x: Double(w.wordlength), y: 100 * $0) } }
         if !accuracy.isEmpty {

@@ -29,6 +29,8 @@ public struct CascadeFlow: Sendable {
         public var device = "zc706"
         /// The fraction of each of the device's resources the design may use.
         public var budgetFraction = 0.8
+        /// The probability with which the tolerance must hold beyond the evaluation set.
+        public var confidence = 0.9
         public var seed: UInt64 = 1
 
         public init(modelPath: String, evalPath: String, testPath: String, tolerance: Double) {
@@ -48,6 +50,9 @@ public struct CascadeFlow: Sendable {
             }
             if case .wordlength(let w) = reference, !(2...16).contains(w) {
                 throw SearchError.invalidOption("--reference \(w) is outside 2...16 bits")
+            }
+            guard confidence > 0, confidence < 1 else {
+                throw SearchError.invalidOption("--confidence \(confidence) is outside (0, 1): a probability such as 0.9")
             }
             if let w = highPrecisionWordlength, !(3...16).contains(w) {
                 throw SearchError.invalidOption("--hpu-wordlength \(w) is outside 3...16")
@@ -79,11 +84,12 @@ public struct CascadeFlow: Sendable {
         let explorer = Explorer(device: device)
         let budget = device.budget(fraction: config.budgetFraction)
 
-        func floatAccuracy(_ data: Dataset, _ labels: [Int]) -> Double {
-            let scores = FloatInference(network: network).run(data)
-            return ClassificationAccuracy.topK(scores.values, classes: classes, labels: labels, k: 1)
+        func floatPredictions(_ data: Dataset) -> [Int] {
+            ClassificationAccuracy.predictions(FloatInference(network: network).run(data).values, classes: classes)
         }
-        let floatSplit = CascadeResult.Split(eval: floatAccuracy(eval, evalLabels), test: floatAccuracy(test, testLabels))
+        let floatEvalPredictions = floatPredictions(eval)
+        let floatSplit = CascadeResult.Split(eval: ClassificationAccuracy.accuracy(floatEvalPredictions, labels: evalLabels),
+                                             test: ClassificationAccuracy.accuracy(floatPredictions(test), labels: testLabels))
 
         // 1. Explore every wordlength (and the reference, if outside the range).
         progress("caching float activations of \(eval.count) evaluation images")
@@ -108,8 +114,33 @@ public struct CascadeFlow: Sendable {
         }
         let target = referenceEval - config.tolerance / 100
         let explored = config.wordlengths.map { (wordlength: $0, accuracy: explorations[$0]!.accuracy.top1) }
-        let hpuWordlength = try config.highPrecisionWordlength
+        // Each wordlength's answers on the evaluation set, paired with the reference's.
+        func evalCorrect(_ quantisation: Quantisation) throws -> [Bool] {
+            let words = try FixedPointInference(QuantisedNetwork(network: network, quantisation: quantisation)).run(eval).words
+            return ClassificationAccuracy.correct(ClassificationAccuracy.predictions(words, classes: classes), labels: evalLabels)
+        }
+        let referenceCorrect: [Bool]
+        switch config.reference {
+        case .float: referenceCorrect = ClassificationAccuracy.correct(floatEvalPredictions, labels: evalLabels)
+        case .wordlength(let w): referenceCorrect = try evalCorrect(explorations[w]!.quantisation)
+        }
+        let tolerance = config.tolerance / 100
+        var paired: [Int: PairedOutcomes] = [:]
+        func outcomes(_ w: Int) throws -> PairedOutcomes {
+            if let known = paired[w] { return known }
+            let found = PairedOutcomes(referenceCorrect: referenceCorrect, candidateCorrect: try evalCorrect(explorations[w]!.quantisation))
+            paired[w] = found
+            return found
+        }
+        var referenceBits: Int?
+        if case .wordlength(let w) = config.reference { referenceBits = w }
+        let certifiedHPU = try WordlengthSelection.certifiedHighPrecision(
+            WordlengthSelection.certificationOrder(config.wordlengths, reference: referenceBits), tolerance: tolerance,
+            confidence: config.confidence, outcomes: outcomes)
+        let hpuWordlength = try config.highPrecisionWordlength ?? certifiedHPU
             ?? WordlengthSelection.highPrecision(explored, target: target, tolerance: config.tolerance)
+        let hpuCertification = Certification(outcomes: try outcomes(hpuWordlength), tolerance: tolerance,
+                                             confidence: config.confidence)
         let hpuQuantised = try QuantisedNetwork(network: network, quantisation: explorations[hpuWordlength]!.quantisation)
         let hpuInference = try FixedPointInference(hpuQuantised)
         let hpuEval = hpuInference.run(eval), hpuTest = hpuInference.run(test)
@@ -117,40 +148,11 @@ public struct CascadeFlow: Sendable {
         let hpuTestPredictions = ClassificationAccuracy.predictions(hpuTest.words, classes: classes)
 
         // 3. Each shorter LPU, derived from the HPU's words; the CEU tuned for it.
-        let hpuAlone = try explorer.bestEngine(wordlength: hpuWordlength, workload: workload, budget: budget, unit: "HPU")
-        let lpuWordlengths = config.wordlengths.filter { $0 < hpuWordlength }
-        guard !lpuWordlengths.isEmpty else { throw SearchError.noShorterWordlength(hpu: hpuWordlength) }
-        var candidates: [CascadeResult.Candidate] = []
-        var best: (candidate: CascadeResult.Candidate, quantised: QuantisedNetwork, setting: ConfidenceSetting)?
-        for w in lpuWordlengths {
-            let (lpu, _) = try search.refineDerived(explorations[w]!, from: hpuQuantised, rounding: config.rounding)
-            let result = try FixedPointInference(lpu).run(eval)
-            let predictions = ClassificationAccuracy.predictions(result.words, classes: classes)
-            let accuracy = ClassificationAccuracy.topK(result.words, classes: classes, labels: evalLabels, k: 1)
-            let setting = try ConfidenceTuning.tune(
-                scores: result.words, scoreFormat: result.format, classes: classes, lpuPredictions: predictions,
-                hpuPredictions: hpuEvalPredictions, labels: evalLabels, target: target,
-                thresholdFractionBits: config.thresholdFractionBits)
-            // Speed-up over the HPU alone, both sized by the DSE within the same budget.
-            let speedup = try setting.map { setting in
-                try explorer.bestCascade(lowWordlength: w, highWordlength: hpuWordlength,
-                                         forwardedFraction: setting.forwardedFraction, workload: workload, budget: budget,
-                                         m: setting.m, n: setting.n).throughput / hpuAlone.throughput
-            }
-            let candidate = CascadeResult.Candidate(wordlength: w, accuracy: accuracy, ceu: setting, estimatedSpeedup: speedup)
-            candidates.append(candidate)
-            progress(String(format: "LPU %2d bits: top-1 %.2f%% with derived weights; ", w, accuracy * 100)
-                     + (setting.map { String(format: "CEU M=%d N=%d th=%.4f forwards %.1f%%", $0.m, $0.n, $0.threshold,
-                                             $0.forwardedFraction * 100) } ?? "no CEU setting reaches the target"))
-            // Speed-ups within 0.1 % are a tie, won by the LPU that forwards fewer images.
-            if let setting, let speedup {
-                let current = best?.candidate.estimatedSpeedup ?? -1
-                let tie = abs(speedup - current) <= 1e-3 * current
-                if (speedup > current && !tie) || (tie && setting.forwardedFraction < best!.setting.forwardedFraction) {
-                    best = (candidate, lpu, setting)
-                }
-            }
-        }
+        let (candidates, best) = try chooseLowPrecision(
+            .init(search: search, explorations: explorations, hpuQuantised: hpuQuantised, hpuWordlength: hpuWordlength,
+                  eval: eval, evalLabels: evalLabels, hpuEvalPredictions: hpuEvalPredictions, referenceCorrect: referenceCorrect,
+                  target: target, explorer: explorer, workload: workload, budget: budget),
+            progress: progress)
         guard let chosen = best else {
             let top = explored.max { $0.accuracy < $1.accuracy }!
             throw SearchError.toleranceUnreachable(tolerance: config.tolerance, target: target, best: top.accuracy,
@@ -174,7 +176,7 @@ public struct CascadeFlow: Sendable {
             lowWordlength: chosen.candidate.wordlength, highWordlength: hpuWordlength,
             forwardedFraction: chosen.setting.forwardedFraction, workload: workload, budget: budget,
             m: chosen.setting.m, n: chosen.setting.n)
-        let report = try report(workload: workload, device: device, explored: explored, referenceEval: referenceEval,
+        var report = try report(workload: workload, device: device, explored: explored, referenceEval: referenceEval,
                                 lpuWordlength: chosen.candidate.wordlength, hpuWordlength: hpuWordlength,
                                 lpuEval: lpuEval, hpuPredictions: hpuEvalPredictions, labels: evalLabels,
                                 setting: chosen.setting)
@@ -211,6 +213,14 @@ public struct CascadeFlow: Sendable {
             lpuCandidates: candidates,
             confidenceScores: comparison,
             seed: config.seed)
+        result.hpuCertification = hpuCertification
+        result.cascadeCertification = chosen.certification
+        report.accuracy = [
+            .init(name: "reference (\(referenceName))", accuracy: result.referenceAccuracy),
+            .init(name: "HPU alone (\(hpuWordlength) bits)", accuracy: result.hpu.accuracy, certification: hpuCertification),
+            .init(name: "LPU alone (\(chosen.candidate.wordlength) bits)", accuracy: result.lpu.accuracy),
+            .init(name: "cascade", accuracy: result.cascadeAccuracy, certification: chosen.certification),
+        ]
         // The cascade top and both engines, when the layer engine runs this network, each
         // with a testbench on a few test images (the cascade's with a forwarded one).
         var engines: [CascadeRun.EngineBundle] = []

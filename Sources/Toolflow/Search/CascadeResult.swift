@@ -5,7 +5,7 @@ import HDLGen
 /// Everything `cascadecnn flow` decided and measured: written as `cascade.json`.
 public struct CascadeResult: Codable, Sendable {
     /// A figure on the evaluation and on the held-out test set.
-    public struct Split: Codable, Equatable, Sendable {
+    public struct Split: Codable, Hashable, Sendable {
         public var eval: Double
         public var test: Double
     }
@@ -53,9 +53,11 @@ public struct CascadeResult: Codable, Sendable {
         public var accuracy: Double
         public var ceu: ConfidenceSetting?
         public var estimatedSpeedup: Double?
+        /// Whether `ceu` is certified within the tolerance (else it meets it on the evaluation set only).
+        public var certified: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case wordlength, accuracy, ceu
+            case wordlength, accuracy, ceu, certified
             case estimatedSpeedup = "estimated_speedup"
         }
     }
@@ -139,6 +141,10 @@ public struct CascadeResult: Codable, Sendable {
     public var seed: UInt64
     /// Absent when the layer engine cannot run the network (no cascade top then).
     public var hardware: Hardware?
+    /// What the evaluation set certifies about the HPU alone and the cascade, against the
+    /// reference (absent in results written before certification).
+    public var hpuCertification: Certification?
+    public var cascadeCertification: Certification?
 
     /// Sorted keys, pretty printed: the same result gives the same bytes. The result's own
     /// keys are snake case; the quantisations inside keep the keys of a quantisation file,
@@ -167,6 +173,7 @@ public struct CascadeResult: Codable, Sendable {
         case referenceAccuracy = "reference_accuracy", floatAccuracy = "float_accuracy"
         case forwardedFraction = "forwarded_fraction", cascadeAccuracy = "cascade_accuracy"
         case weightRounding = "weight_rounding", lpuCandidates = "lpu_candidates", confidenceScores = "confidence_scores"
+        case hpuCertification = "hpu_certification", cascadeCertification = "cascade_certification"
     }
 
     /// The per-wordlength accuracy table as CSV.

@@ -19,6 +19,14 @@ enum ClassificationAccuracy {
         return Double(hits) / Double(labels.count)
     }
 
+    /// Whether each prediction is its label.
+    static func correct(_ predictions: [Int], labels: [Int]) -> [Bool] { zip(predictions, labels).map { $0 == $1 } }
+
+    /// The fraction of predictions that are their labels.
+    static func accuracy(_ predictions: [Int], labels: [Int]) -> Double {
+        labels.isEmpty ? 0 : Double(correct(predictions, labels: labels).filter { $0 }.count) / Double(labels.count)
+    }
+
     /// The predicted class of each row: the first index of the largest score.
     static func predictions<T: Comparable>(_ values: [T], classes: Int) -> [Int] {
         stride(from: 0, to: values.count, by: classes).map { row in

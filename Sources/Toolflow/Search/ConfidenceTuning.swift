@@ -107,19 +107,21 @@ public enum ConfidenceTuning {
     public static func evaluate(_ setting: ConfidenceSetting, scores: [Int32], scoreFormat: FixedPointFormat, classes: Int,
                                 lpuPredictions: [Int], hpuPredictions: [Int], labels: [Int]) throws
         -> (forwarded: Double, accuracy: Double) {
+        let outcome = try cascade(setting, scores: scores, scoreFormat: scoreFormat, classes: classes,
+                                  lpuPredictions: lpuPredictions, hpuPredictions: hpuPredictions, labels: labels)
+        let count = Double(max(labels.count, 1))
+        return (Double(outcome.forwarded.filter { $0 }.count) / count, Double(outcome.correct.filter { $0 }.count) / count)
+    }
+
+    /// Per sample, whether the CEU at `setting` forwards it and whether the cascade's answer is right.
+    static func cascade(_ setting: ConfidenceSetting, scores: [Int32], scoreFormat: FixedPointFormat, classes: Int,
+                        lpuPredictions: [Int], hpuPredictions: [Int], labels: [Int]) throws
+        -> (forwarded: [Bool], correct: [Bool]) {
         let unit = try ConfidenceEvaluationUnit(classes: classes, lanes: 1, m: setting.m, n: setting.n, scoreFormat: scoreFormat,
                                                 thresholdFractionBits: setting.thresholdFractionBits)
-        var forwarded = 0, correct = 0
-        for i in labels.indices {
-            let row = scores[(i * classes)..<((i + 1) * classes)].map(Int.init)
-            if unit.decide(scores: row, threshold: setting.thresholdWord).confident {
-                correct += lpuPredictions[i] == labels[i] ? 1 : 0
-            } else {
-                forwarded += 1
-                correct += hpuPredictions[i] == labels[i] ? 1 : 0
-            }
+        let forwarded = labels.indices.map { i in
+            !unit.decide(scores: scores[(i * classes)..<((i + 1) * classes)].map(Int.init), threshold: setting.thresholdWord).confident
         }
-        let count = Double(max(labels.count, 1))
-        return (Double(forwarded) / count, Double(correct) / count)
+        return (forwarded, labels.indices.map { i in (forwarded[i] ? hpuPredictions[i] : lpuPredictions[i]) == labels[i] })
     }
 }

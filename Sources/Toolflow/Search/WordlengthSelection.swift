@@ -15,15 +15,20 @@ public enum WordlengthSelection {
     }
 
     /// The shortest wordlength certified within `tolerance` (a fraction) against the reference:
-    /// tested in a fixed sequence from the longest down, ending at the first that fails, so
-    /// the chance of accepting any wordlength whose loss exceeds the tolerance stays within
-    /// 1 − `confidence`. Nil when the longest already fails.
-    public static func certifiedHighPrecision(_ outcomes: [Int: PairedOutcomes], tolerance: Double,
-                                              confidence: Double) -> Int? {
-        let longestFirst = outcomes.keys.sorted(by: >)
-        return FixedSequenceTest.lastAccepted(longestFirst) {
-            outcomes[$0]!.certifies(tolerance: tolerance, confidence: confidence)
-        }.map { longestFirst[$0] }
+    /// tested in a fixed sequence from the first of `safestFirst` on, ending at the first
+    /// that fails, so the chance of accepting any wordlength whose loss exceeds the tolerance
+    /// stays within 1 − `confidence`. Nil when the first already fails.
+    public static func certifiedHighPrecision(_ safestFirst: [Int], tolerance: Double, confidence: Double,
+                                              outcomes: (Int) throws -> PairedOutcomes) rethrows -> Int? {
+        try FixedSequenceTest.lastAccepted(safestFirst) {
+            try outcomes($0).certifies(tolerance: tolerance, confidence: confidence)
+        }.map { safestFirst[$0] }
+    }
+
+    /// The order in which `certifiedHighPrecision` tries wordlengths: from a wordlength
+    /// reference (which loses nothing against itself) or else the longest, down.
+    public static func certificationOrder(_ wordlengths: ClosedRange<Int>, reference: Int?) -> [Int] {
+        wordlengths.reversed().filter { w in reference.map { w <= $0 } ?? true }
     }
 
     /// The LPU's formats: its own search's fraction bits, except that a weight keeps at most

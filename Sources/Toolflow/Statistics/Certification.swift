@@ -4,7 +4,7 @@
 ///
 /// The claim holds with probability `confidence`; a choice picked among `tests` candidates
 /// tested side by side is bounded at 1 − (1 − confidence) / tests each (Bonferroni).
-public struct Certification: Codable, Equatable, Sendable {
+public struct Certification: Codable, Hashable, Sendable {
     public var confidence: Double
     public var tests: Int
     /// The tolerance, a fraction of top-1 accuracy.

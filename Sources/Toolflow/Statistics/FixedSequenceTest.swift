@@ -4,10 +4,10 @@
 /// of one test. Learn-then-test (Angelopoulos et al., 2021) calibrates thresholds this way.
 public enum FixedSequenceTest {
     /// The index of the last candidate accepted in order, or nil when the first one fails.
-    public static func lastAccepted<C>(_ candidates: [C], passes: (C) -> Bool) -> Int? {
+    public static func lastAccepted<C>(_ candidates: [C], passes: (C) throws -> Bool) rethrows -> Int? {
         var accepted: Int?
         for (index, candidate) in candidates.enumerated() {
-            guard passes(candidate) else { break }
+            guard try passes(candidate) else { break }
             accepted = index
         }
         return accepted

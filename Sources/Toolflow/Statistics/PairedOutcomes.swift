@@ -2,7 +2,7 @@ import Foundation
 
 /// A candidate classifier against a reference on the same images: how many images each gets
 /// right that the other gets wrong. Paired, because the two err mostly on the same images.
-public struct PairedOutcomes: Codable, Equatable, Sendable {
+public struct PairedOutcomes: Codable, Hashable, Sendable {
     public var images: Int
     /// Images the reference classifies correctly and the candidate does not.
     public var lost: Int
