@@ -145,7 +145,9 @@ import Testing
         layers.append(.init(channels: fullChannels, height: positions / 4, width: 4, poolHeight: 2, poolWidth: 2, strideY: 2,
                             strideX: 2, padTop: 0, padLeft: 0, pooledHeight: positions / 8, pooledWidth: 2,
                             outputAddress: (1 << c.addressWidth) - fullChannels / maccs * positions / 4,
-                            outputs: (0..<fullChannels).map { n in (0..<positions).map { ($0 * 7 + n * 3) % (1 << wordlength) - (1 << (wordlength - 1)) } }))
+                            outputs: (0..<fullChannels).map { n in
+                                (0..<positions).map { ($0 * 7 + n * 3) % (1 << wordlength) - (1 << (wordlength - 1)) }
+                            }))
         let memory = RandomMemory(stall: 30, burst: 6, maxLatency: 5, seed: UInt64(pes))
         let (_, requests, status) = unit.trace(layers, memory: memory)
         let lines = layers.flatMap { unit.expectedLines($0) }

@@ -31,7 +31,9 @@ extension LineLoader {
             let load = start ? loads[next] : current
             stimulus["active", default: []].append([active ? 1 : 0])
             stimulus["start", default: []].append([start ? 1 : 0])
-            stimulus["address", default: []].append([start ? load!.address : Int.random(in: 0...addressMask, using: &random)])
+            // The loader reads the address and the count only as it starts: elsewhere, noise.
+            let address = start ? load!.address : Int.random(in: 0...addressMask, using: &random)
+            stimulus["address", default: []].append([address])
             stimulus["lines", default: []].append([start ? load!.lines : Int.random(in: 0...countMask, using: &random)])
             stimulus["beats", default: []].append([load?.beats ?? 1])
             stimulus["request_ready", default: []].append([ready ? 1 : 0])
