@@ -5,9 +5,11 @@ import Testing
 /// of engine parameters: the requantiser against the quantiser's rounding function, the
 /// im2col address generator against the loops of a direct convolution.
 @Suite struct EngineUnitTests {
-    static func engine(wordlength: Int, pes: Int, maccs: Int, maxWindow: Int = 64, activationDepth: Int = 256) throws -> LayerEngine {
+    static func engine(wordlength: Int, pes: Int, maccs: Int, maxWindow: Int = 64, activationDepth: Int = 256,
+                       outputDepth: Int = 64, maxLayers: Int = 4, addressWidth: Int = 24) throws -> LayerEngine {
         try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: maxWindow,
-                                            activationDepth: activationDepth, outputDepth: 64, maxLayers: 4))
+                                            activationDepth: activationDepth, outputDepth: outputDepth, maxLayers: maxLayers,
+                                            addressWidth: addressWidth))
     }
 
     @Test(arguments: [(2, 1, 1), (3, 2, 4), (4, 4, 8), (8, 3, 6), (12, 4, 2), (16, 2, 16)])
