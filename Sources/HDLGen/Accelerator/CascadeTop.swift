@@ -2,7 +2,9 @@ import FixedPoint
 
 /// The two-stage CascadeCNN accelerator: an LPU and an HPU layer engine, the weight-
 /// truncation unit on the LPU's weight path, the CEU on the LPU's class scores, a queue of
-/// forwarded images, and a controller that runs a batch of images without the host.
+/// forwarded images (`Fifo`), and two controllers (`LPUController`, `HPUController`) that
+/// run a batch of images without the host. `build` wires these sub-modules to the host's
+/// registers (`CascadeHostRegisters`).
 ///
 /// - **Weight sharing**: memory holds the HPU's weights only. The LPU reads the same lines
 ///   (K_t words of w_h bits) and the truncation unit turns them into w_l-bit words with the
@@ -26,9 +28,12 @@ public struct CascadeTop: Module {
     public let confidenceUnit: ConfidenceEvaluationUnit
     /// Forwarded images the queue holds (a power of two).
     public let queueDepth: Int
+    /// The queue depth unless a caller chooses another: one place for the generator, the
+    /// toolflow's cycle and resource models and the command line.
+    public static let defaultQueueDepth = 16
 
     public init(lpu: LayerEngine, hpu: LayerEngine, rounding: Rounding, confidenceUnit: ConfidenceEvaluationUnit,
-                queueDepth: Int = 16) throws {
+                queueDepth: Int = CascadeTop.defaultQueueDepth) throws {
         func refuse(_ parameter: String, _ value: Int, _ allowed: ClosedRange<Int>) -> UnitParameterError {
             UnitParameterError(unit: "cascade", parameter: parameter, value: value, allowed: allowed)
         }
@@ -83,239 +88,75 @@ public struct CascadeTop: Module {
             + "gBvSB(M=\(confidenceUnit.m), N=\(confidenceUnit.n)) over \(classes) classes"
     }
 
-    enum LPUState: CaseIterable { case idle, offset, start, run, readScores, evaluate, writeResult, forward }
-    enum HPUState: CaseIterable { case idle, offset, start, run, readScores, writeResult }
+    /// Bits of a forward-queue entry: the image's index and its offset.
+    public var queueEntryWidth: Int { indexWidth + addressWidth }
+    /// The forward queue.
+    public var forwardQueue: Fifo {
+        // init checked the depth (a power of two in 2…1024); the entry is at most 20 + 32 bits.
+        try! Fifo(entryWidth: queueEntryWidth, depth: queueDepth)
+    }
 
     public func build(_ m: ModuleBuilder) throws {
-        let r = engineRegisterWidth, lineWidth = lineWidth, k = lpu.maccs
-        let regPort = m.port(registerPort, prefix: "reg", as: .slave)
-        let regWrite = regPort.write, regAddress = regPort.address, regWriteData = regPort.writeData
-        let block = regAddress.bits(r + 1, r), local = regAddress.bits(r - 1, 0)
-
-        // MARK: Cascade registers
-        let busy = m.register("busy_q", .bool, reset: 0)
-        let done = m.register("done_q", .bool, reset: 0)
-        let imageCount = m.register("image_count", .uint(indexWidth), reset: 0)
-        let threshold = m.register("threshold", .uint(confidenceUnit.thresholdFractionBits + 1), reset: 0)
-        let resultAddress = m.register("result_address", .uint(addressWidth), reset: 0)
-        let imageStride = m.register("image_stride", .uint(addressWidth), reset: 0)
-        let lpuScoreAddress = m.register("lpu_score_address", .uint(addressWidth), reset: 0)
-        let hpuScoreAddress = m.register("hpu_score_address", .uint(addressWidth), reset: 0)
-        let samples = m.register("samples", .uint(indexWidth), reset: 0)
-        let forwarded = m.register("forwarded", .uint(indexWidth), reset: 0)
-        let cycles = m.register("cycles", .uint(48), reset: 0)
-        let hpuCycles = m.register("hpu_cycles", .uint(32), reset: 0)
-        let shiftSlots = max(2, nextPowerOfTwo(lpu.maxLayers))
-        let weightShifts = m.memory("weight_shifts", .uint(truncationUnit.shiftWidth), depth: shiftSlots)
-        let hostCascade = m.wire("host_cascade", regWrite & (block == 0))
-        func hostWrites(_ address: Int, _ register: Signal) {
-            m.when(hostCascade & (local == address)) { m.connect(register, to: regWriteData.bits(register.width - 1, 0)) }
-        }
-        hostWrites(CascadeRegister.imageCount, imageCount)
-        hostWrites(CascadeRegister.threshold, threshold)
-        hostWrites(CascadeRegister.resultAddress, resultAddress)
-        hostWrites(CascadeRegister.imageStride, imageStride)
-        hostWrites(CascadeRegister.lpuScoreAddress, lpuScoreAddress)
-        hostWrites(CascadeRegister.hpuScoreAddress, hpuScoreAddress)
-        let slotWidth = ceilLog2(shiftSlots)
-        m.when(hostCascade & (local >= CascadeRegister.weightShift) & (local < CascadeRegister.weightShift + shiftSlots)) {
-            m.write(weightShifts, address: local.bits(slotWidth - 1, 0), data: regWriteData.bits(truncationUnit.shiftWidth - 1, 0))
-        }
-        let start = m.wire("start", hostCascade & (local == CascadeRegister.control) & regWriteData.bit(0) & !busy)
-        m.when(busy) { m.increment(cycles) }
-
-        // MARK: Engines and their register ports
+        let host = m.port(registerPort, prefix: "reg", as: .slave)
+        let registers = CascadeHostRegisters(m, top: self, port: host)
         let lpuEngine = try m.instance(lpu, name: "lpu_engine")
         let hpuEngine = try m.instance(hpu, name: "hpu_engine")
-        /// The controller's writes to an engine's registers: the image offset, then the start.
-        struct EngineCommand { var write: Signal; var address: Signal; var data: Signal }
-        func connectRegisters(of engine: Instance, block id: Int, command: EngineCommand) -> Signal {
-            m.connect(engine.port("reg_write"), to: (regWrite & (block == id) & !busy) | command.write)
-            m.connect(engine.port("reg_address"), to: m.mux(command.write, command.address, local))
-            m.connect(engine.port("reg_write_data"), to: m.mux(command.write, command.data, regWriteData))
-            return engine.port("reg_read_data")
-        }
-        func command(writesOffset: Signal, starts: Signal, offset: Signal) -> EngineCommand {
-            EngineCommand(
-                write: writesOffset | starts,
-                address: m.mux(writesOffset, .constant(EngineRegister.imageOffset, .uint(r)), .constant(EngineRegister.control, .uint(r))),
-                data: m.mux(writesOffset, offset.resized(to: 32), .constant(1, .uint(32))))
-        }
-
-        // MARK: The forward queue
-        let entryWidth = indexWidth + addressWidth
-        let queue = m.memory("forward_queue", .uint(entryWidth), depth: queueDepth)
-        let pointerWidth = ceilLog2(queueDepth) + 1
-        let head = m.register("queue_head", .uint(pointerWidth), reset: 0)
-        let tail = m.register("queue_tail", .uint(pointerWidth), reset: 0)
-        let queueEmpty = m.wire("queue_empty", head == tail)
-        let queueFull = m.wire("queue_full", (head.bit(pointerWidth - 1) != tail.bit(pointerWidth - 1))
-                                   & (head.bits(pointerWidth - 2, 0) == tail.bits(pointerWidth - 2, 0)))
-        let queueHead = queue.read(head.bits(pointerWidth - 2, 0))
-
-        // MARK: LPU side
-        let lpuState = m.stateMachine("lpu_state", LPUState.self, reset: .idle)
-        func lpuIs(_ s: LPUState) -> Signal { lpuState.is(s) }
-        func lpuEnter(_ s: LPUState, file: StaticString = #fileID, line: UInt = #line) {
-            lpuState.go(to: s, file: file, line: line)
-        }
-        let lpuIndex = m.register("lpu_index", .uint(indexWidth), reset: 0)
-        let lpuOffset = m.register("lpu_offset", .uint(addressWidth), reset: 0)
-        let lpuCommand = command(writesOffset: lpuIs(.offset), starts: lpuIs(.start), offset: lpuOffset)
-        let lpuRegisters = connectRegisters(of: lpuEngine, block: 1, command: lpuCommand)
-        let lpuPort = ControllerPort(m, name: "lpu", lineWidth: lineWidth, addressWidth: addressWidth, countWidth: bitsToHold(scoreLines))
-        let lpuOwns = m.wire("lpu_controller_owns", lpuIs(.readScores) | lpuIs(.writeResult))
-        let lpuClass = m.register("lpu_class", .uint(16))
-        lpuPort.connect(engine: lpuEngine, owned: lpuOwns, responseDelay: truncationLatency, writing: lpuIs(.writeResult),
-                        address: (resultAddress + lpuIndex).truncated(to: addressWidth),
-                        data: resultWord(predicted: lpuClass, forwarded: false))
-
-        // The truncation unit on every response: weights become w_l words, the rest passes.
-        let truncation = try m.instance(truncationUnit, name: "truncation")
-        m.connect(truncation.port("weights"), to: lpuPort.readData.bits(k * hpu.wordlength - 1, 0))
-        m.connect(truncation.port("shift"), to: weightShifts.read(lpuEngine.port("current_layer").fitted(to: slotWidth)))
-        m.connect(truncation.port("valid"), to: lpuPort.readValid)
-        _ = truncation.port("done")
-        let passed = m.delayed(lpuPort.readData, by: truncationLatency, name: "lpu_read_data")
-        let truncatedLine = truncation.port("truncated").resized(to: lineWidth)
-        m.connect(lpuEngine.port("mem_read_data"), to: m.mux(lpuEngine.port("loading_weights"), truncatedLine, passed))
-
-        // Scores: read into a buffer, then one line per CEU beat.
-        let lanes = confidenceUnit.lanes, ws = lpu.wordlength
-        let scoreSlots = max(2, nextPowerOfTwo(scoreLines)), slotBits = ceilLog2(scoreSlots)
-        let scoreBuffer = m.memory("lpu_scores", .uint(lanes * ws), depth: scoreSlots)
-        m.when(lpuPort.readValid & lpuOwns) {
-            m.write(scoreBuffer, address: lpuPort.responseIndex.fitted(to: slotBits), data: lpuPort.readData.bits(lanes * ws - 1, 0))
-        }
+        let lpuSide = try m.instance(LPUController(top: self), name: "lpu_controller")
+        let hpuSide = try m.instance(HPUController(top: self), name: "hpu_controller")
         let ceu = try m.instance(confidenceUnit, name: "ceu")
-        let feed = m.register("ceu_feed", .uint(bitsToHold(scoreLines)), reset: 0)
-        let feeding = m.wire("ceu_feeding", lpuIs(.evaluate) & (feed != scoreLines))
-        m.connect(ceu.port("scores"), to: scoreBuffer.read(feed.fitted(to: slotBits)))
-        m.connect(ceu.port("in_valid"), to: feeding)
-        m.connect(ceu.port("threshold"), to: threshold)
-        m.connect(ceu.port("out_ready"), to: lpuIs(.evaluate) & !feeding)
-        m.when(feeding & ceu.port("in_ready")) { m.increment(feed) }
-        _ = ceu.port("margin"); _ = ceu.port("scaled_total")
-        let decided = m.wire("ceu_decided", !feeding & ceu.port("out_valid"))
-        m.when(lpuIs(.evaluate) & decided) {
-            m.connect(lpuClass, to: ceu.port("predicted").fitted(to: 16))
-            m.increment(samples)
-            m.when(ceu.port("confident")) { lpuEnter(.writeResult) } otherwise: { lpuEnter(.forward) }
-        }
-        let lpuFinished = m.register("lpu_finished", .bool, reset: 0)
-        func advanceImage() {
-            m.increment(lpuIndex)
-            m.connect(lpuOffset, to: (lpuOffset + imageStride).truncated(to: addressWidth))
-            m.when(lpuIndex + 1 == imageCount) { m.assign(lpuFinished, 1); lpuEnter(.idle) } otherwise: { lpuEnter(.offset) }
-        }
-        m.when(lpuIs(.offset)) { lpuEnter(.start) }
-        m.when(lpuIs(.start)) { lpuEnter(.run) }
-        m.when(lpuIs(.run) & lpuEngine.port("done")) {
-            lpuEnter(.readScores)
-            lpuPort.startReading(from: (lpuScoreAddress + lpuOffset).truncated(to: addressWidth), lines: scoreLines)
-        }
-        m.when(lpuIs(.readScores) & lpuPort.readsComplete) { lpuEnter(.evaluate); m.assign(feed, 0) }
-        m.when(lpuIs(.writeResult) & lpuPort.writeComplete) { advanceImage() }
-        m.when(lpuIs(.forward) & !queueFull) {
-            m.write(queue, address: tail.bits(pointerWidth - 2, 0), data: .concatenation([lpuIndex, lpuOffset]))
-            m.increment(tail)
-            m.increment(forwarded)
-            advanceImage()
-        }
+        let queue = try m.instance(forwardQueue, name: "forward_queue")
+        let memory = MemoryPort(lineWidth: lineWidth, addressWidth: addressWidth)
+        let entries = Stream(dataWidth: queueEntryWidth)
 
-        // MARK: HPU side
-        let hpuState = m.stateMachine("hpu_state", HPUState.self, reset: .idle)
-        func hpuIs(_ s: HPUState) -> Signal { hpuState.is(s) }
-        func hpuEnter(_ s: HPUState, file: StaticString = #fileID, line: UInt = #line) {
-            hpuState.go(to: s, file: file, line: line)
+        // Engines: registers from the host or their controller, memory through the controller.
+        let idleHost = !registers.busy
+        let lpuRegisters = EngineCommand.connect(m, engine: lpuEngine, controller: lpuSide, host: host,
+                                                 hostSelects: (registers.block == 1) & idleHost, local: registers.local)
+        let hpuRegisters = EngineCommand.connect(m, engine: hpuEngine, controller: hpuSide, host: host,
+                                                 hostSelects: (registers.block == 2) & idleHost, local: registers.local)
+        for (engine, side, name) in [(lpuEngine, lpuSide, "lpu"), (hpuEngine, hpuSide, "hpu")] {
+            m.connect(side.port("engine_done"), to: engine.port("done"))
+            m.connect(engine.port(memory, prefix: "mem", as: .master), side.port(memory, prefix: "engine_mem", as: .slave))
+            m.expose(side.port(memory, prefix: "mem", as: .master), prefix: "\(name)_mem")
+            m.connect(side.port("result_address"), to: registers.resultAddress)
         }
-        let hpuIndex = m.register("hpu_index", .uint(indexWidth))
-        let hpuOffset = m.register("hpu_offset", .uint(addressWidth))
-        let hpuCommand = command(writesOffset: hpuIs(.offset), starts: hpuIs(.start), offset: hpuOffset)
-        let hpuRegisters = connectRegisters(of: hpuEngine, block: 2, command: hpuCommand)
-        let hpuPort = ControllerPort(m, name: "hpu", lineWidth: lineWidth, addressWidth: addressWidth, countWidth: bitsToHold(scoreLines))
-        let hpuOwns = m.wire("hpu_controller_owns", hpuIs(.readScores) | hpuIs(.writeResult))
-        let classWidth = bitsToHold(scoreLines * k)
-        let bestIndex = m.register("hpu_best_class", .uint(classWidth))
-        hpuPort.connect(engine: hpuEngine, owned: hpuOwns, responseDelay: 0, writing: hpuIs(.writeResult),
-                        address: (resultAddress + hpuIndex).truncated(to: addressWidth),
-                        data: resultWord(predicted: bestIndex.fitted(to: 16), forwarded: true))
-        m.connect(hpuEngine.port("mem_read_data"), to: hpuPort.readData)
-        _ = hpuEngine.port("current_layer"); _ = hpuEngine.port("loading_weights")
-        m.when(busy & hpuEngine.port("busy")) { m.increment(hpuCycles) }
-
-        m.when(hpuIs(.idle) & busy & !queueEmpty) {
-            m.connect(hpuIndex, to: queueHead.bits(entryWidth - 1, addressWidth))
-            m.connect(hpuOffset, to: queueHead.bits(addressWidth - 1, 0))
-            m.increment(head)
-            hpuEnter(.offset)
-        }
-        m.when(hpuIs(.offset)) { hpuEnter(.start) }
-        m.when(hpuIs(.start)) { hpuEnter(.run) }
-        m.when(hpuIs(.run) & hpuEngine.port("done")) {
-            hpuEnter(.readScores)
-            hpuPort.startReading(from: (hpuScoreAddress + hpuOffset).truncated(to: addressWidth), lines: scoreLines)
-        }
-        // The argmax of each score line through a comparator tree, then against the best so far.
-        let lineBase = m.wire("hpu_line_class", (hpuPort.responseIndex * Signal.constant(k, .uint(bitsToHold(k)))).fitted(to: classWidth))
-        let candidates = (0..<k).map { lane in
-            let index = (lineBase + lane).fitted(to: classWidth)
-            let value = hpuPort.readData.bits((lane + 1) * hpu.wordlength - 1, lane * hpu.wordlength).asSInt
-            return RankedScore(value: m.mux(index < classes, value, .constant(-(1 << (hpu.wordlength - 1)), .sint(hpu.wordlength))),
-                               index: index)
-        }
-        let lineBest = m.selectInOrder(candidates, keep: 1)[0]
-        let bestValue = m.register("hpu_best_score", .sint(hpu.wordlength))
-        let improves = (hpuPort.responseIndex == 0) | (lineBest.value > bestValue)
-        m.when(hpuPort.readValid & hpuOwns & improves) {
-            m.connect(bestValue, to: lineBest.value)
-            m.connect(bestIndex, to: lineBest.index)
-        }
-        m.when(hpuIs(.readScores) & hpuPort.readsComplete) { hpuEnter(.writeResult) }
-        m.when(hpuIs(.writeResult) & hpuPort.writeComplete) { hpuEnter(.idle) }
-
-        // MARK: Start and completion
-        let finished = m.wire("finished", busy & lpuFinished & queueEmpty & hpuIs(.idle))
-        m.when(finished) { m.assign(busy, 0); m.assign(done, 1) }
-        // `start` needs `busy` low, and the LPU side is idle whenever the cascade is not busy.
-        m.when(lpuIs(.idle) & start) {
-            m.assign(done, 0)
-            m.assign(cycles, 0); m.assign(hpuCycles, 0); m.assign(samples, 0); m.assign(forwarded, 0)
-            m.assign(lpuIndex, 0); m.assign(lpuOffset, 0)
-            m.when(imageCount == 0) { m.assign(done, 1) } otherwise: {
-                m.assign(busy, 1)
-                m.assign(lpuFinished, 0)
-                lpuEnter(.offset)
-            }
-        }
-
-        // MARK: Register reads
-        var readData = m.mux(block == 1, lpuRegisters, m.mux(block == 2, hpuRegisters, .constant(0, .uint(32))))
-        let registers: [(Int, Signal)] = [
-            (CascadeRegister.status, .concatenation([.constant(0, .uint(30)), done, busy])),
-            (CascadeRegister.imageCount, imageCount.resized(to: 32)),
-            (CascadeRegister.threshold, threshold.resized(to: 32)),
-            (CascadeRegister.resultAddress, resultAddress.resized(to: 32)),
-            (CascadeRegister.imageStride, imageStride.resized(to: 32)),
-            (CascadeRegister.lpuScoreAddress, lpuScoreAddress.resized(to: 32)),
-            (CascadeRegister.hpuScoreAddress, hpuScoreAddress.resized(to: 32)),
-            (CascadeRegister.samples, samples.resized(to: 32)),
-            (CascadeRegister.forwarded, forwarded.resized(to: 32)),
-            (CascadeRegister.cyclesLow, cycles.bits(31, 0)),
-            (CascadeRegister.cyclesHigh, cycles.bits(47, 32).resized(to: 32)),
-            (CascadeRegister.hpuCycles, hpuCycles),
-        ]
-        for (address, value) in registers { readData = m.mux((block == 0) & (local == address), value, readData) }
-        m.connect(regPort.readData, to: readData)
         m.output("lpu_base_address", lpuEngine.port("base_address"))
         m.output("hpu_base_address", hpuEngine.port("base_address"))
-        _ = lpuEngine.port("busy")
-        m.output("busy", busy)
-        m.output("done", done)
-    }
-}
+        m.connect(lpuSide.port("loading_weights"), to: lpuEngine.port("loading_weights"))
+        m.connect(lpuSide.port("shift"), to: registers.weightShift(layer: lpuEngine.port("current_layer")))
+        _ = hpuEngine.port("current_layer"); _ = hpuEngine.port("loading_weights"); _ = lpuEngine.port("busy")
 
-/// A result word as hardware: `CascadeResultWord`'s layout, 32 bits, from a 16-bit class.
-private func resultWord(predicted: Signal, forwarded: Bool) -> Signal {
-    .concatenation([.constant(1, .uint(1)), .constant(0, .uint(14)), .constant(forwarded ? 1 : 0, .uint(1)), predicted])
+        // LPU side: a run of images, the CEU on its scores, doubtful images into the queue.
+        m.connect(lpuSide.port("run"), to: registers.start & (registers.imageCount != 0))
+        m.connect(lpuSide.port("image_count"), to: registers.imageCount)
+        m.connect(lpuSide.port("image_stride"), to: registers.imageStride)
+        m.connect(lpuSide.port("score_address"), to: registers.lpuScoreAddress)
+        m.connect(lpuSide.port(Stream(), prefix: "ceu_in", as: .master), ceu.port(Stream(), prefix: "in", as: .slave))
+        m.connect(ceu.port("scores"), to: lpuSide.port("scores"))
+        m.connect(ceu.port("threshold"), to: registers.threshold)
+        m.connect(ceu.port(Stream(), prefix: "out", as: .master), lpuSide.port(Stream(), prefix: "ceu_out", as: .slave))
+        m.connect(lpuSide.port("predicted"), to: ceu.port("predicted"))
+        m.connect(lpuSide.port("confident"), to: ceu.port("confident"))
+        _ = ceu.port("margin"); _ = ceu.port("scaled_total")
+        m.connect(lpuSide.port(entries, prefix: "forward", as: .master), queue.port(entries, prefix: "in", as: .slave))
+
+        // HPU side: forwarded images from the queue while the cascade runs.
+        m.connect(hpuSide.port("running"), to: registers.busy)
+        m.connect(hpuSide.port("score_address"), to: registers.hpuScoreAddress)
+        m.connect(queue.port(entries, prefix: "out", as: .master), hpuSide.port(entries, prefix: "queue", as: .slave))
+        _ = queue.port("count")
+
+        // Completion, counters and register reads.
+        let forwarding = lpuSide.port("forward_valid") & queue.port("in_ready")
+        registers.count(decided: lpuSide.port("decided"), forwarded: forwarding, hpuBusy: hpuEngine.port("busy"))
+        registers.finish(when: lpuSide.port("finished") & !queue.port("out_valid") & hpuSide.port("idle"))
+        registers.connectReads(lpu: lpuRegisters, hpu: hpuRegisters)
+        m.output("busy", registers.busy)
+        m.output("done", registers.done)
+    }
+
+    /// A result word as hardware: `CascadeResultWord`'s layout, 32 bits, from a 16-bit class.
+    static func resultWord(predicted: Signal, forwarded: Bool) -> Signal {
+        .concatenation([.constant(1, .uint(1)), .constant(0, .uint(14)), .constant(forwarded ? 1 : 0, .uint(1)), predicted])
+    }
 }

@@ -10,7 +10,7 @@ import FixedPoint
 ///    ordered top-K and merges it with the running top-K (K = N, or M when N = C, since then
 ///    the runner-up sum is the total minus the top-M sum); z_max and the class come out of it;
 /// 2. the scores are read back `lanes` per cycle, turned into e_i and summed.
-/// Pass 1 of a sample overlaps pass 2 of the one before. Handshakes: `in_valid`/`in_ready`
+/// Pass 1 of a sample overlaps pass 2 of the one before. Handshakes: two `Stream`s, `in_valid`/`in_ready`
 /// (a beat moves when both are set), `out_valid`/`out_ready` (likewise).
 /// Outputs per sample: `predicted` (argmax, ties to the lowest index), `confident`, and the
 /// two sides of the comparison: `margin` = (top − runner-up sums)·2^t and `scaled_total` = th·Σe.
@@ -77,9 +77,10 @@ public struct ConfidenceEvaluationUnit: Module {
     public func build(_ mb: ModuleBuilder) throws {
         let ws = scoreFormat.wordlength
         let scores = mb.input("scores", .sint(ws), count: lanes)
-        let inValid = mb.input("in_valid", .bool)
+        let input = mb.port(Stream(), prefix: "in", as: .slave)
         let threshold = mb.input("threshold", .uint(thresholdFractionBits + 1))
-        let outReady = mb.input("out_ready", .bool)
+        let output = mb.port(Stream(), prefix: "out", as: .master)
+        let inValid = input.valid, outReady = output.ready
 
         let bankDepth = 1 << beatWidth
         let buffer = mb.memory("sample_buffer", .uint(ws * lanes), depth: 2 * bankDepth)
@@ -261,8 +262,8 @@ public struct ConfidenceEvaluationUnit: Module {
             mb.when(outValid & outReady) { mb.connect(outValid, to: .constant(0, .bool)) }
         }
 
-        mb.output("in_ready", inReady)
-        mb.output("out_valid", outValid)
+        mb.connect(input.ready, to: inReady)
+        mb.connect(output.valid, to: outValid)
         mb.output("predicted", outPredicted)
         mb.output("confident", outConfident)
         mb.output("margin", outMargin)

@@ -17,8 +17,3 @@ extension ModuleBuilder {
     }
 }
 
-extension Signal {
-    /// The unsigned value cut or zero-extended to `width` bits. Narrows silently: left at seven
-    /// sites of `CascadeTop` and `ControllerPort` until they say which way; use `truncated` or `resized`.
-    func fitted(to width: Int) -> Signal { self.width > width ? asUInt.truncated(to: width) : asUInt.resized(to: width) }
-}

@@ -3,9 +3,10 @@ import FixedPoint
 /// A self-checking testbench for one module: stimulus for every input, cycle by cycle, and
 /// the values a golden model expects on the outputs each time a valid signal fires.
 public struct Testbench: Sendable {
-    /// Values expected on `ports` at each beat where `valid` (and `ready`, if named) is set.
+    /// Values expected on `ports` at each beat where `valid` (and `ready`, if named) is set,
+    /// or, with no `valid`, in every cycle of the stimulus (for a unit without a handshake).
     public struct OutputCheck: Sendable {
-        public var valid: String
+        public var valid: String?
         public var ready: String?
         public var ports: [String]
         /// `beats[b][i]` holds the elements expected on `ports[i]` at beat b.
@@ -13,7 +14,7 @@ public struct Testbench: Sendable {
         /// The cycle at which each beat is expected, when the unit's latency is specified.
         public var cycles: [Int]?
 
-        public init(valid: String, ready: String? = nil, ports: [String], beats: [[[Int]]], cycles: [Int]? = nil) {
+        public init(valid: String?, ready: String? = nil, ports: [String], beats: [[[Int]]], cycles: [Int]? = nil) {
             self.valid = valid
             self.ready = ready
             self.ports = ports
@@ -84,7 +85,7 @@ public struct Testbench: Sendable {
         guard counts.count == 1, let cycles = counts.first, cycles > 0 else {
             throw TestbenchError("every input needs stimulus for the same, non-zero number of cycles")
         }
-        for name in [check.valid] + check.ports + (check.ready.map { [$0] } ?? []) {
+        for name in [check.valid, check.ready].compactMap({ $0 }) + check.ports {
             guard dut.port(name) != nil else { throw TestbenchError("\(dut.name) has no port \(name)") }
         }
         guard check.beats.allSatisfy({ $0.count == check.ports.count }) else {

@@ -81,7 +81,7 @@ extension Testbench {
         out.line("if (cycle >= 0) rst <= 1'b0;", indent: 2)
         out.line("if (cycle >= 1 && \(fireCondition)) begin", indent: 2)
         out.line("if (beat >= BEATS) begin", indent: 3)
-        out.line("$display(\"cycle %0d: \(check.valid) set, but all %0d expected beats were seen\", cycle - 1, BEATS);",
+        out.line("$display(\"cycle %0d: \(check.valid ?? "a cycle") set, but all %0d expected beats were seen\", cycle - 1, BEATS);",
                  indent: 4)
         out.line("failed = failed + 1;", indent: 4)
         out.line("end else begin", indent: 3)
@@ -158,6 +158,8 @@ extension Testbench {
     private func vector(_ width: Int, _ name: String) -> String { "[\(width - 1):0] \(name)" }
 
     private var fireCondition: String {
-        check.ready.map { "\(check.valid) === 1'b1 && \($0) === 1'b1" } ?? "\(check.valid) === 1'b1"
+        // Without a valid, every cycle of the stimulus is a beat.
+        guard let valid = check.valid else { return "cycle - 1 < CYCLES" }
+        return check.ready.map { "\(valid) === 1'b1 && \($0) === 1'b1" } ?? "\(valid) === 1'b1"
     }
 }

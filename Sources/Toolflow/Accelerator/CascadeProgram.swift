@@ -29,7 +29,7 @@ public struct CascadeProgram: Sendable {
     /// (`QuantisedNetwork.derivingLowPrecision` with `rounding`): the LPU reads no others.
     public init(highPrecision: QuantisedNetwork, lowPrecision: QuantisedNetwork, rounding: Rounding,
                 hpuPEs: Int, lpuPEs: Int, maccs: Int, confidence: CascadeResult.ConfidenceUnit,
-                queueDepth: Int = 16) throws(ToolflowError) {
+                queueDepth: Int = CascadeTop.defaultQueueDepth) throws(ToolflowError) {
         let name = highPrecision.network.name
         // The weights laid out for both tile heights; both engines on the wider memory line.
         let channels = max(hpuPEs, lpuPEs)

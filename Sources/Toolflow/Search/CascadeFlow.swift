@@ -239,7 +239,7 @@ public struct CascadeFlow: Sendable {
                            imagesPerSecond: architecture.lpu.throughput),
                 hpu: .init(pes: architecture.hpu.engine.pes, maccs: architecture.hpu.engine.maccs,
                            imagesPerSecond: architecture.hpu.throughput),
-                queueDepth: 16,
+                queueDepth: CascadeTop.defaultQueueDepth,
                 resources: ResourceModel(family: device.family).cascadeTop(
                     lpu: architecture.lpu.engine, hpu: architecture.hpu.engine, classes: classes,
                     sortedCount: chosen.setting.n == classes ? chosen.setting.m : chosen.setting.n))
