@@ -33,7 +33,7 @@ public struct MatrixMultiplyUnit: Module {
         try! ProcessingElement(wordlength: wordlength, maccs: maccs, maxWindow: maxWindow, mapping: mapping)
     }
 
-    public var name: String { "mm_w\(wordlength)_p\(pes)_k\(maccs)_n\(maxWindow)" + mix.nameSuffix }
+    public var name: String { "mm_w\(wordlength)_p\(pes)_k\(maccs)_n\(maxWindow)" + mix.nameSuffix(pes: pes) }
     public var summary: String {
         "matrix-multiply unit, \(pes) PEs x \(maccs) MACCs at \(wordlength) bits, latency \(latency)"
             + (mix == .dsp(pes) ? "" : " (\(mix))")

@@ -1,6 +1,6 @@
 /// How many PEs of an MM unit use each multiplier mapping. PEs are laid out in this order:
 /// DSP PEs first, then the packed pairs, then the LUT PEs.
-public struct MultiplierMix: Sendable, Hashable, CustomStringConvertible {
+public struct MultiplierMix: Codable, Sendable, Hashable, CustomStringConvertible {
     public var dsp: Int
     /// PEs (not DSPs) on packed DSP48s: an even count, two PEs per DSP.
     public var packedDSP: Int
@@ -30,21 +30,21 @@ public struct MultiplierMix: Sendable, Hashable, CustomStringConvertible {
 
     /// Throws unless the counts are non-negative, sum to `pes`, pack in pairs, and every
     /// mapping used supports `wordlength`.
-    func check(pes: Int, wordlength: Int) throws {
+    func check(pes: Int, wordlength: Int, unit: String = "MM unit") throws {
         for (name, count) in [("dsp", dsp), ("packedDSP", packedDSP), ("lut", lut)] {
-            try UnitParameterError.check("MM unit", "mix.\(name) (PEs)", count, in: 0...pes)
+            try UnitParameterError.check(unit, "mix.\(name) (PEs)", count, in: 0...pes)
         }
-        try UnitParameterError.check("MM unit", "mix PEs (all mappings, = pes)", self.pes, in: pes...pes)
+        try UnitParameterError.check(unit, "mix PEs (all mappings, = pes)", self.pes, in: pes...pes)
         guard packedDSP % 2 == 0 else {
-            throw UnitParameterError(unit: "MM unit", parameter: "mix.packedDSP (an even count)", value: packedDSP,
+            throw UnitParameterError(unit: unit, parameter: "mix.packedDSP (an even count)", value: packedDSP,
                                      allowed: 0...pes)
         }
         if packedDSP > 0 {
-            try UnitParameterError.check("MM unit", "wordlength (packed DSP)", wordlength,
+            try UnitParameterError.check(unit, "wordlength (packed DSP)", wordlength,
                                          in: MultiplierMapping.packedDSP.wordlengths)
         }
     }
 
     /// The suffix of the unit's name: none for the default, else `_d2_pk4_l2`.
-    var nameSuffix: String { self == .dsp(pes) ? "" : "_d\(dsp)_pk\(packedDSP)_l\(lut)" }
+    func nameSuffix(pes: Int) -> String { self == .dsp(pes) ? "" : "_d\(dsp)_pk\(packedDSP)_l\(lut)" }
 }
