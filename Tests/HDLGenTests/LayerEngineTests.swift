@@ -43,6 +43,22 @@ import Testing
         #expect(report.dsps == 3 + (wordlength >= 5 ? pes * maccs : 0), "cells: \(report.cells)")
     }
 
+    @Test func engineCarriesTheMultiplierMix() throws {
+        let plain = try engine(wordlength: 8, pes: 4, maccs: 8)
+        var configuration = plain.configuration
+        configuration.mix = MultiplierMix(packedDSP: 2, lut: 2)
+        let mixed = try LayerEngine(configuration)
+        #expect(mixed.matrixMultiplyUnit.mix == MultiplierMix(packedDSP: 2, lut: 2))
+        #expect(mixed.name == plain.name + "_d0_pk2_l2")
+        #expect(plain.matrixMultiplyUnit.mix == .dsp(4))
+        try expectLintClean(try Circuit(mixed))
+        configuration.mix = MultiplierMix(packedDSP: 4)
+        configuration.wordlength = 12
+        #expect(throws: UnitParameterError(unit: "engine", parameter: "wordlength (packed DSP)", value: 12, allowed: 2...8)) {
+            try LayerEngine(configuration)
+        }
+    }
+
     @Test func parametersOutsideTheirRangesAreErrors() {
         #expect(throws: UnitParameterError.self) {
             try LayerEngine(EngineConfiguration(wordlength: 8, pes: 3, maccs: 4, maxWindow: 8,

@@ -16,10 +16,11 @@ import Testing
     }
 
     func simulate(_ network: Network, data: Dataset, wordlength: Int, pes: Int, maccs: Int, images: Int,
-                  timing: LayerEngineTestbench.MemoryTiming = .init(), simulator: Simulator = .icarus) throws -> Run {
+                  timing: LayerEngineTestbench.MemoryTiming = .init(), simulator: Simulator = .icarus,
+                  mix: MultiplierMix? = nil) throws -> Run {
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
         let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation),
-                                        pes: pes, maccs: maccs)
+                                        pes: pes, maccs: maccs, mix: mix)
         let size = data.imageSize
         let words = (0..<images).map { i in program.inputWords(data.inputs[(i * size)..<((i + 1) * size)]) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
@@ -55,6 +56,15 @@ import Testing
     func exampleIsBitExactAtEveryLayer(wordlength: Int, pes: Int, maccs: Int) throws {
         let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
         let run = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, images: 5)
+        expectExact(run)
+    }
+
+    /// An engine whose PEs multiply on DSP48s, packed DSP48s and LUTs gives the same words.
+    @Test func mixedMultipliersAreBitExact() throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let mix = MultiplierMix(dsp: 2, packedDSP: 4, lut: 2)
+        let run = try simulate(network, data: data, wordlength: 8, pes: 8, maccs: 8, images: 2, mix: mix)
+        #expect(run.program.engine.matrixMultiplyUnit.mix == mix)
         expectExact(run)
     }
 

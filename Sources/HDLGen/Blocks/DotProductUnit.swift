@@ -17,7 +17,8 @@ extension MultiplyAccumulate: DotProductUnit {
 }
 
 extension ProcessingElement: DotProductUnit {
-    public var pes: Int { 1 }
+    /// One, or two for a pair sharing packed DSP48s.
+    public var pes: Int { mapping.processingElements }
 }
 
 extension MatrixMultiplyUnit: DotProductUnit {}

@@ -14,13 +14,26 @@ extension ModuleBuilder {
     /// with `done` set. One cycle of latency; windows may follow each other with no gap.
     func accumulate(_ value: Signal, valid: Signal, first: Signal, last: Signal, width: Int)
         -> (acc: Signal, done: Signal) {
-        let acc = register("acc_q", .sint(width))
+        let acc = accumulator("acc_q", value, valid: valid, first: first, width: width)
+        let done = register("done_q", next: valid & last, reset: 0)
+        return (acc, done)
+    }
+
+    /// Accumulators `acc0_q`, `acc1_q`, … over `values`, sharing one window and one `done`.
+    func accumulate(_ values: [Signal], valid: Signal, first: Signal, last: Signal, width: Int)
+        -> (accs: [Signal], done: Signal) {
+        let accs = values.indices.map { i in accumulator("acc\(i)_q", values[i], valid: valid, first: first, width: width) }
+        let done = register("done_q", next: valid & last, reset: 0)
+        return (accs, done)
+    }
+
+    private func accumulator(_ name: String, _ value: Signal, valid: Signal, first: Signal, width: Int) -> Signal {
+        let acc = register(name, .sint(width))
         let widened = value.resized(to: width)
         when(valid) {
             connect(acc, to: mux(first, widened, (acc + widened).truncated(to: width)))
         }
-        let done = register("done_q", next: valid & last, reset: 0)
-        return (acc, done)
+        return acc
     }
 
     /// The sum of `values` through a balanced adder tree with a register after every level.

@@ -32,6 +32,8 @@ public struct ElaboratedModule: Sendable {
         public let isRegister: Bool
         /// Some bits are never read (an input the logic only partly needs).
         public let hasUnreadBits: Bool
+        /// Attributes printed before the declaration: those of the register of an `output reg`.
+        public var attributes: [VerilogAttribute] = []
     }
 
     /// An internal net: a wire driven by an assignment or instance, or a register.
@@ -40,6 +42,8 @@ public struct ElaboratedModule: Sendable {
         public let type: SignalType
         public let isRegister: Bool
         public let hasUnreadBits: Bool
+        /// Attributes printed before the declaration, for synthesis tools.
+        public var attributes: [VerilogAttribute] = []
     }
 
     /// `assign target = value`; `location` is the Swift line that described it.

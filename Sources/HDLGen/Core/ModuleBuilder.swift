@@ -11,6 +11,8 @@ public final class ModuleBuilder {
     var instances: [InstanceRecord] = []
     private(set) var errors: [ElaborationError] = []
     var memories: [MemoryDeclaration] = []
+    /// Attributes of declared wires and registers, by name, in the order attached.
+    var attributes: [String: [VerilogAttribute]] = [:]
     var scopes: [[Statement]] = [[]]
     private var names: Set<String> = ["clk", "rst"]
     /// The conditions of the enclosing `when`s, innermost last; `holds` is false in `otherwise`.

@@ -44,11 +44,13 @@ struct NetlistLowering {
     mutating func lower(summary: String) -> ElaboratedModule {
         // An output driven straight from a register becomes that register (`output reg`).
         var registerPorts: Set<ObjectIdentifier> = []
+        var portAttributes: [String: [VerilogAttribute]] = [:]
         for port in builder.ports where port.direction == .output {
             if let driver = resolved.driver(of: port.node), driver.isRegister,
                givenNames[ObjectIdentifier(driver)] == nil {
                 givenNames[ObjectIdentifier(driver)] = port.node.declaredName
                 registerPorts.insert(ObjectIdentifier(port.node))
+                portAttributes[port.node.declaredName] = builder.attributes[driver.declaredName]
             }
         }
         // A wire or output driven by an operator takes the operator's result under its own name.
@@ -147,11 +149,12 @@ struct NetlistLowering {
             ports.append(.init(name: name, direction: port.direction == .input ? .input : .output,
                                type: port.node.type, elementType: port.elementType, count: port.count,
                                isRegister: registerPorts.contains(ObjectIdentifier(port.node)),
-                               hasUnreadBits: port.direction == .input && hasUnreadBits(name)))
+                               hasUnreadBits: port.direction == .input && hasUnreadBits(name),
+                               attributes: portAttributes[name] ?? []))
         }
         let declaredNets = netTypes.map { net in
             ElaboratedModule.Net(name: net.name, type: net.type, isRegister: net.isRegister,
-                                 hasUnreadBits: hasUnreadBits(net.name))
+                                 hasUnreadBits: hasUnreadBits(net.name), attributes: builder.attributes[net.name] ?? [])
         }
         return ElaboratedModule(name: builder.moduleName, summary: summary, ports: ports, nets: declaredNets,
                                 assignments: assignments, registers: registers, memories: memories,
@@ -278,23 +281,5 @@ struct NetlistLowering {
             return name
         }
         return NetNamer.compose(owner, expression.mnemonic) ?? expression.mnemonic
-    }
-
-    /// `parts` as one slice `high...low` of a single node, when they are adjacent slices of it.
-    private static func contiguousSlice(_ parts: [Node]) -> (Node, Int, Int)? {
-        var source: Node?, high = 0, next = -1
-        for part in parts {
-            guard case .slice(let s, let h, let l) = part.kind, source == nil || s === source,
-                  next == -1 || h == next else { return nil }
-            if source == nil { source = s; high = h }
-            next = l - 1
-        }
-        guard let source else { return nil }
-        return (source, high, next + 1)
-    }
-
-    private static func constantValue(_ bits: UInt64, _ type: SignalType) -> Int {
-        let masked = bits & (type.width >= 64 ? ~0 : (UInt64(1) << UInt64(type.width)) - 1)
-        return type.isSigned ? Int(signExtending: masked, wordlength: type.width) : Int(masked)
     }
 }

@@ -31,7 +31,7 @@ public enum VerilogEmitter {
             let kind = port.direction == .input ? "input  wire" : (port.isRegister ? "output reg " : "output wire")
             let note = port.count > 1 ? "  // \(port.count) x \(port.elementType), element 0 in the low bits" : ""
             out.unreadBits(port.hasUnreadBits, indent: 1) {
-                $0.line("\(kind) \(declaration(port.type, port.name))\(separator)\(note)", indent: 1)
+                $0.line("\(prefix(port.attributes))\(kind) \(declaration(port.type, port.name))\(separator)\(note)", indent: 1)
             }
         }
         out.line(");")
@@ -50,7 +50,7 @@ public enum VerilogEmitter {
             }
             for net in module.nets {
                 out.unreadBits(net.hasUnreadBits, indent: 1) {
-                    $0.line("\(net.isRegister ? "reg " : "wire") \(declaration(net.type, net.name));", indent: 1)
+                    $0.line("\(prefix(net.attributes))\(net.isRegister ? "reg " : "wire") \(declaration(net.type, net.name));", indent: 1)
                 }
             }
         }
@@ -114,6 +114,11 @@ public enum VerilogEmitter {
         out.line()
         out.line("`default_nettype wire")
         return out.text
+    }
+
+    /// `(* use_dsp = "no" *) ` before a declaration that has attributes, else nothing.
+    static func prefix(_ attributes: [VerilogAttribute]) -> String {
+        attributes.isEmpty ? "" : "(* " + attributes.map(\.verilog).joined(separator: ", ") + " *) "
     }
 
     /// `signed [7:0] name`, `[3:0] name` or `name`.

@@ -34,8 +34,9 @@ public struct EngineProgram: Sendable {
     /// `lineWidth` widens the memory lines (to share a memory with a wider engine), and the
     /// weights of every layer are laid out for a multiple of `channelMultiple` output
     /// channels as well as of P (so that an engine with that many PEs reads them too).
+    /// `mix` maps the engine's multipliers (nil: every PE on DSP48s).
     public init(quantised: QuantisedNetwork, pes: Int, maccs: Int, lineWidth: Int? = nil,
-                channelMultiple: Int = 1) throws(ToolflowError) {
+                channelMultiple: Int = 1, mix: MultiplierMix? = nil) throws(ToolflowError) {
         self.quantised = quantised
         let network = quantised.network
         let mapped = try EngineLayer.layers(of: network)
@@ -46,8 +47,10 @@ public struct EngineProgram: Sendable {
         inference = try FixedPointInference(quantised)
         let w = quantised.quantisation.wordlength
         do {
-            engine = try LayerEngine(EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: layers.map(\.geometry),
-                                                         sharedLineWidth: lineWidth))
+            var configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: layers.map(\.geometry),
+                                                    sharedLineWidth: lineWidth)
+            configuration.mix = mix
+            engine = try LayerEngine(configuration)
         } catch {
             throw .unsupportedByEngine(layer: network.name, reason: "\(error)")
         }

@@ -22,12 +22,16 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     /// A memory line wider than `minimumLineWidth`, when the engine shares its memory with a
     /// wider engine (the cascade's LPU reads the HPU's weight lines).
     public var sharedLineWidth: Int?
+    /// Which PEs multiply on DSP48s, packed DSP48s or LUTs; nil: every PE on DSP48s.
+    public var mix: MultiplierMix?
 
     public init(wordlength: Int, pes: Int, maccs: Int, maxWindow: Int, activationDepth: Int? = nil,
-                outputDepth: Int? = nil, maxLayers: Int = 16, addressWidth: Int = 24, sharedLineWidth: Int? = nil) {
+                outputDepth: Int? = nil, maxLayers: Int = 16, addressWidth: Int = 24, sharedLineWidth: Int? = nil,
+                mix: MultiplierMix? = nil) {
         self.wordlength = wordlength; self.pes = pes; self.maccs = maccs; self.maxWindow = maxWindow
         self.activationDepth = activationDepth; self.outputDepth = outputDepth
         self.maxLayers = maxLayers; self.addressWidth = addressWidth; self.sharedLineWidth = sharedLineWidth
+        self.mix = mix
     }
 
     /// The widest memory line: AXI4's widest data bus, which the engine's IP block uses.

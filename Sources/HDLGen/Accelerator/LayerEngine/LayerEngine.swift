@@ -54,6 +54,7 @@ public struct LayerEngine: Module {
                     + "rounded up to a power of two; AXI4 carries at most \(EngineConfiguration.maximumLineWidth) bits): lineWidth",
                 value: c.lineWidth, allowed: 32...EngineConfiguration.maximumLineWidth)
         }
+        try c.mix?.check(pes: c.pes, wordlength: c.wordlength, unit: "engine")
         self.configuration = configuration
         self.activationDepth = activationDepth
         self.outputDepth = outputDepth
@@ -65,6 +66,7 @@ public struct LayerEngine: Module {
         let c = configuration
         return "engine_w\(c.wordlength)_p\(c.pes)_k\(c.maccs)_a\(activationDepth)_o\(outputDepth)_b\(c.maxWindow)"
             + "_m\(c.addressWidth)_l\(c.maxLayers)" + (c.lineWidth == c.minimumLineWidth ? "" : "_d\(c.lineWidth)")
+            + (c.mix?.nameSuffix(pes: c.pes) ?? "")
     }
     public var summary: String {
         "layer engine, \(configuration.pes) PEs × \(configuration.maccs) MACCs at \(configuration.wordlength) bits, "
@@ -74,7 +76,7 @@ public struct LayerEngine: Module {
     public var matrixMultiplyUnit: MatrixMultiplyUnit {
         // init checked the ranges the MM unit accepts.
         try! MatrixMultiplyUnit(wordlength: configuration.wordlength, pes: configuration.pes, maccs: configuration.maccs,
-                                maxWindow: configuration.maxWindow)
+                                maxWindow: configuration.maxWindow, mix: configuration.mix)
     }
 
     var layerWidth: Int { bitsToHold(configuration.maxLayers) }
