@@ -242,7 +242,8 @@ public struct CascadeFlow: Sendable {
                 queueDepth: CascadeTop.defaultQueueDepth,
                 resources: ResourceModel(family: device.family).cascadeTop(
                     lpu: architecture.lpu.engine, hpu: architecture.hpu.engine, classes: classes,
-                    sortedCount: chosen.setting.n == classes ? chosen.setting.m : chosen.setting.n))
+                    sortedCount: ConfidenceEvaluationUnit.sortedCount(classes: classes, m: chosen.setting.m,
+                                                                      n: chosen.setting.n)))
             result.hardware = hardware
             let program = try CascadeProgram(result: result, highPrecision: hpuQuantised, lowPrecision: chosen.quantised)
             // Four test images, the last replaced by the first forwarded one if none of them is.
