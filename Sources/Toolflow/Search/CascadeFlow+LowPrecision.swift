@@ -69,7 +69,7 @@ extension CascadeFlow {
                      + (setting.map { String(format: "CEU M=%d N=%d th=%.4f forwards %.1f%%", $0.m, $0.n, $0.threshold,
                                              $0.forwardedFraction * 100) + (certified == nil ? " (not certified)" : " (certified)") }
                         ?? "no CEU setting reaches the target"))
-            guard let setting, let speedup else { continue }
+            guard let setting, speedup != nil else { continue }
             let certification = try certified?.1 ?? Certification(
                 outcomes: PairedOutcomes(referenceCorrect: c.referenceCorrect, candidateCorrect: ConfidenceTuning.cascade(
                     setting, scores: result.words, scoreFormat: result.format, classes: classes, lpuPredictions: predictions,
