@@ -38,7 +38,7 @@ extension CascadeFlow {
         let lpuWordlengths = config.wordlengths.filter { $0 < c.hpuWordlength }
         guard !lpuWordlengths.isEmpty else { throw SearchError.noShorterWordlength(hpu: c.hpuWordlength) }
         let classes = c.hpuQuantised.network.outputSize
-        let tests = lpuWordlengths.count * ConfidenceTuning.candidatePairs(classes: classes).count
+        let pairs = ConfidenceTuning.candidatePairs(classes: classes).count, tests = lpuWordlengths.count * pairs
         var candidates: [CascadeResult.Candidate] = []
         var best: LowPrecisionChoice?
         for w in lpuWordlengths {
@@ -50,7 +50,7 @@ extension CascadeFlow {
                 scores: result.words, scoreFormat: result.format, classes: classes, lpuPredictions: predictions,
                 hpuPredictions: c.hpuEvalPredictions, labels: c.evalLabels, referenceCorrect: c.referenceCorrect,
                 tolerance: tolerance, confidence: config.confidence,
-                otherTests: tests - ConfidenceTuning.candidatePairs(classes: classes).count,
+                otherTests: tests - pairs,
                 thresholdFractionBits: config.thresholdFractionBits)
             let setting = try certified?.0 ?? ConfidenceTuning.tune(
                 scores: result.words, scoreFormat: result.format, classes: classes, lpuPredictions: predictions,

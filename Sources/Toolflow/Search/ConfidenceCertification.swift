@@ -13,25 +13,16 @@ extension ConfidenceTuning {
                                         hpuPredictions: [Int], labels: [Int], referenceCorrect: [Bool], tolerance: Double,
                                         confidence: Double, otherTests: Int = 0,
                                         thresholdFractionBits: Int = 10) throws -> (ConfidenceSetting, Certification)? {
-        let pairs = candidatePairs(classes: classes)
-        let tests = pairs.count + otherTests
-        let largestWord = (1 << (thresholdFractionBits + 1)) - 1
-        var best: (setting: ConfidenceSetting, certification: Certification)?
-        for (m, n) in pairs {
-            let unit = try ConfidenceEvaluationUnit(classes: classes, lanes: 1, m: m, n: n, scoreFormat: scoreFormat,
-                                                    thresholdFractionBits: thresholdFractionBits)
-            let seen = samples(unit: unit, scores: scores, lpuPredictions: lpuPredictions,
-                               hpuPredictions: hpuPredictions, labels: labels)
-            guard let found = certifiedThreshold(seen, referenceCorrect: referenceCorrect, tolerance: tolerance,
-                                                 confidence: confidence, tests: tests, largestWord: largestWord)
-            else { continue }
-            let setting = ConfidenceSetting(m: m, n: n, thresholdWord: found.word, thresholdFractionBits: thresholdFractionBits,
-                                            forwardedFraction: found.forwarded, accuracy: found.accuracy)
-            if let current = best?.setting,
-               (current.forwardedFraction, -current.accuracy) <= (setting.forwardedFraction, -setting.accuracy) { continue }
-            best = (setting, found.certification)
+        let tests = candidatePairs(classes: classes).count + otherTests
+        let best = try fewestForwarded(
+            scores: scores, scoreFormat: scoreFormat, classes: classes, lpuPredictions: lpuPredictions,
+            hpuPredictions: hpuPredictions, labels: labels, thresholdFractionBits: thresholdFractionBits
+        ) { seen, largestWord in
+            certifiedThreshold(seen, referenceCorrect: referenceCorrect, tolerance: tolerance, confidence: confidence,
+                               tests: tests, largestWord: largestWord)
+                .map { ($0.word, $0.forwarded, $0.accuracy, $0.certification) }
         }
-        return best
+        return best.map { ($0.setting, $0.found) }
     }
 
     /// The smallest threshold word reached by the fixed sequence over `samples`, with what it
@@ -40,7 +31,7 @@ extension ConfidenceTuning {
                                    confidence: Double, tests: Int, largestWord: Int)
         -> (word: Int, forwarded: Double, accuracy: Double, certification: Certification)? {
         guard !samples.isEmpty, samples.count == referenceCorrect.count else { return nil }
-        let words = Set([0] + samples.map { $0.critical + 1 }.filter { $0 >= 0 && $0 <= largestWord }).sorted(by: >)
+        let words = Array(candidateWords(samples, largestWord: largestWord).reversed())
         func cascadeCorrect(at word: Int) -> [Bool] { samples.map { $0.critical >= word ? $0.lpuCorrect : $0.hpuCorrect } }
         let each = Certification.confidencePerTest(confidence, tests: tests)
         guard let last = FixedSequenceTest.lastAccepted(words, passes: { word in

@@ -60,15 +60,19 @@ public enum ConfidenceTuning {
         }
     }
 
+    /// The threshold words worth trying: 0 and one above each sample's critical word, ascending.
+    static func candidateWords(_ samples: [ConfidenceSample], largestWord: Int) -> [Int] {
+        Set([0] + samples.map { $0.critical + 1 }.filter { $0 >= 0 && $0 <= largestWord }).sorted()
+    }
+
     /// The smallest threshold word whose cascade accuracy reaches `target`, with its forwarded
     /// fraction: forwarding grows with the threshold, so the first word that reaches the
     /// target forwards the fewest samples. Nil when even forwarding everything falls short.
     static func threshold(for samples: [ConfidenceSample], target: Double, largestWord: Int)
         -> (word: Int, forwarded: Double, accuracy: Double)? {
         guard !samples.isEmpty else { return nil }
-        let words = Set([0] + samples.map { $0.critical + 1 }.filter { $0 >= 0 && $0 <= largestWord }).sorted()
         let count = Double(samples.count)
-        for word in words {
+        for word in candidateWords(samples, largestWord: largestWord) {
             var correct = 0, forwarded = 0
             for sample in samples {
                 if sample.critical >= word { correct += sample.lpuCorrect ? 1 : 0 }
@@ -85,20 +89,32 @@ public enum ConfidenceTuning {
     public static func tune(scores: [Int32], scoreFormat: FixedPointFormat, classes: Int, lpuPredictions: [Int],
                             hpuPredictions: [Int], labels: [Int], target: Double,
                             thresholdFractionBits: Int = 10) throws -> ConfidenceSetting? {
-        var best: ConfidenceSetting?
+        try fewestForwarded(scores: scores, scoreFormat: scoreFormat, classes: classes, lpuPredictions: lpuPredictions,
+                            hpuPredictions: hpuPredictions, labels: labels, thresholdFractionBits: thresholdFractionBits) {
+            threshold(for: $0, target: target, largestWord: $1).map { ($0.word, $0.forwarded, $0.accuracy, ()) }
+        }?.setting
+    }
+
+    /// Over every (M, N), the threshold `find` picks from the CEU's view of the samples (given
+    /// the largest threshold word); the setting that forwards the fewest (ties: the higher
+    /// accuracy, then the earlier pair), with what `find` found beside it.
+    static func fewestForwarded<Found>(
+        scores: [Int32], scoreFormat: FixedPointFormat, classes: Int, lpuPredictions: [Int], hpuPredictions: [Int],
+        labels: [Int], thresholdFractionBits: Int,
+        find: ([ConfidenceSample], Int) -> (word: Int, forwarded: Double, accuracy: Double, found: Found)?
+    ) throws -> (setting: ConfidenceSetting, found: Found)? {
+        var best: (setting: ConfidenceSetting, found: Found)?
         for (m, n) in candidatePairs(classes: classes) {
             let unit = try ConfidenceEvaluationUnit(classes: classes, lanes: 1, m: m, n: n, scoreFormat: scoreFormat,
                                                     thresholdFractionBits: thresholdFractionBits)
             let seen = samples(unit: unit, scores: scores, lpuPredictions: lpuPredictions,
                                hpuPredictions: hpuPredictions, labels: labels)
-            guard let found = threshold(for: seen, target: target, largestWord: (1 << (thresholdFractionBits + 1)) - 1)
-            else { continue }
-            let setting = ConfidenceSetting(m: m, n: n, thresholdWord: found.word, thresholdFractionBits: thresholdFractionBits,
-                                            forwardedFraction: found.forwarded, accuracy: found.accuracy)
-            if let current = best, (current.forwardedFraction, -current.accuracy) <= (setting.forwardedFraction, -setting.accuracy) {
-                continue
-            }
-            best = setting
+            guard let picked = find(seen, (1 << (thresholdFractionBits + 1)) - 1) else { continue }
+            let setting = ConfidenceSetting(m: m, n: n, thresholdWord: picked.word, thresholdFractionBits: thresholdFractionBits,
+                                            forwardedFraction: picked.forwarded, accuracy: picked.accuracy)
+            if let current = best?.setting,
+               (current.forwardedFraction, -current.accuracy) <= (setting.forwardedFraction, -setting.accuracy) { continue }
+            best = (setting, picked.found)
         }
         return best
     }
