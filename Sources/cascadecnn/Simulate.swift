@@ -56,7 +56,7 @@ struct Simulate: ParsableCommand {
         let engine = program.engine
         print("engine: \(engine.name): \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
               + "\(engine.outputDepth) output entries, \(engine.maxWindow) weight beats")
-        print("quantisation: \(program.quantised.quantisation.wordlength) bits; \(program.layers.count) engine layers; "
+        print("quantisation: \(program.quantised.quantisation.wordlength) bits; \(program.layers.count) engine layers (\(program.descriptorLayers.count) descriptors: one per run of equal row bands); "
               + "memory: \(program.parameterLines.count) parameter lines + \(program.imageLines) per image")
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("cascadecnn-simulate-\(UUID().uuidString)")
         defer { if kept == nil { try? FileManager.default.removeItem(at: temporary) } }
@@ -67,8 +67,8 @@ struct Simulate: ParsableCommand {
                                                   interface: axi ? .axi(baseAddress: 0x1000_0000) : .native)
         let seconds = Date().timeIntervalSince(start)
 
-        let model = EngineCycleModel(pes: engine.pes, maccs: engine.maccs, memoryLatency: memoryLatency)
-        let predicted = program.layers.map { model.cycles($0.geometry).total }
+        let model = EngineCycleModel(engine.configuration, memoryLatency: memoryLatency)
+        let predicted = program.modelledCycles(memoryLatency: memoryLatency)
         for (i, image) in simulation.images.enumerated() {
             let total = predicted.reduce(0, +)
             print(String(format: "image %d: %d cycles, model %d (%+.2f%%)", i, image.total, total,
@@ -104,6 +104,11 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("pes"), help: "PEs: output channels computed in parallel (default: 8).") var givenPEs: Int?
     @Option(name: .customLong("maccs"), help: "MACCs per PE: input channels per beat. One of P and K must divide the other (default: 8).")
     var givenMACCs: Int?
+    @Option(name: .customLong("activation-depth"),
+            help: "Lines of the activation buffer, a power of two; with --output-depth, layers whose maps do not fit run in row bands (default: the largest layer's input).")
+    var activationDepth: Int?
+    @Option(name: .customLong("output-depth"), help: "Entries of the output buffer, a power of two (default: the largest layer's output).")
+    var outputDepth: Int?
 
     var wordlength: Int { givenWordlength ?? 8 }
     var pes: Int { givenPEs ?? 8 }
@@ -112,7 +117,8 @@ struct EngineOptions: ParsableArguments {
     /// The engine options the command line gave, by flag: a cascade.json fixes all of them.
     var givenEngineFlags: [String] {
         [("--wordlength", givenWordlength != nil), ("--quantisation", quantisation != nil),
-         ("--pes", givenPEs != nil), ("--maccs", givenMACCs != nil)].filter(\.1).map(\.0)
+         ("--pes", givenPEs != nil), ("--maccs", givenMACCs != nil), ("--activation-depth", activationDepth != nil),
+         ("--output-depth", outputDepth != nil)].filter(\.1).map(\.0)
     }
 
     /// The files and folders the options name: what an output may never replace.
@@ -126,6 +132,20 @@ struct EngineOptions: ParsableArguments {
         guard pes % maccs == 0 || maccs % pes == 0 else {
             throw ValidationError("--pes \(pes) and --maccs \(maccs): one must divide the other")
         }
+        guard (activationDepth == nil) == (outputDepth == nil) else {
+            throw ValidationError("--activation-depth and --output-depth go together")
+        }
+        for (flag, depth) in [("--activation-depth", activationDepth), ("--output-depth", outputDepth)] {
+            if let depth, !(2...(1 << 20)).contains(depth) || depth & (depth - 1) != 0 {
+                throw ValidationError("\(flag) \(depth) is not a power of two in 2...1048576")
+            }
+        }
+    }
+
+    /// The buffer depths the options give, or nil for buffers that hold every layer whole.
+    var buffers: (activationDepth: Int, outputDepth: Int)? {
+        guard let activationDepth, let outputDepth else { return nil }
+        return (activationDepth, outputDepth)
     }
 
     /// The engine program for the network and the input words of the images to run; on bad
@@ -162,7 +182,7 @@ struct EngineOptions: ParsableArguments {
             chosen = try RangeCalibration.quantisation(for: network, data: dataset, wordlength: wordlength)
         }
         let program = try EngineProgram(quantised: try QuantisedNetwork(network: network, quantisation: chosen),
-                                        pes: pes, maccs: maccs)
+                                        pes: pes, maccs: maccs, buffers: buffers)
         let size = dataset.imageSize
         let words = (0..<images).map { i in program.inputWords(dataset.inputs[(i * size)..<((i + 1) * size)]) }
         return (program, words)

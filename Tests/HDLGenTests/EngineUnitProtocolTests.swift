@@ -8,25 +8,34 @@ import Testing
 @Suite struct EngineUnitProtocolTests {
     // MARK: Line loader
 
-    /// An input load, then its tile's biases and weights chained as the engine runs them;
-    /// loads of no lines; the longest of each kind, one ending at the largest address.
+    /// An input load in segments (a band's rows of each channel group, some a skip apart),
+    /// then its tile's biases and weights chained as the engine runs them; loads of no lines;
+    /// the longest of each kind, one ending at the largest address, one whose skips wrap it.
     static func loads(for engine: LayerEngine, seed: UInt64) -> [LineLoader.Load] {
         let c = engine.configuration, top = 1 << c.addressWidth
         var random = SeededGenerator(seed: seed)
         var loads: [LineLoader.Load] = []
+        func plain(address: Int, lines: Int, beats: Int, chained: Bool) -> LineLoader.Load {
+            .init(address: address, lines: lines, segment: max(1, lines), skip: 0, beats: beats, chained: chained)
+        }
         for _ in 0..<2 {
             let beats = Int.random(in: 1...c.maxWindow, using: &random)
+            let segment = Int.random(in: 1...max(1, engine.activationDepth / 3), using: &random)
             loads.append(.init(address: Int.random(in: 0..<(top / 2), using: &random),
-                               lines: Int.random(in: 1...engine.activationDepth, using: &random), beats: beats, chained: false))
-            loads.append(.init(address: Int.random(in: 0..<(top / 2), using: &random), lines: c.pes, beats: beats, chained: true))
-            loads.append(.init(address: Int.random(in: 0..<(top / 2), using: &random), lines: c.pes * beats, beats: beats,
+                               lines: segment * Int.random(in: 1...(engine.activationDepth / segment), using: &random),
+                               segment: segment, skip: Int.random(in: 0...(4 * segment), using: &random), beats: beats,
+                               chained: false))
+            loads.append(plain(address: Int.random(in: 0..<(top / 2), using: &random), lines: c.pes, beats: beats, chained: true))
+            loads.append(plain(address: Int.random(in: 0..<(top / 2), using: &random), lines: c.pes * beats, beats: beats,
                                chained: true))
         }
         let longest = max(engine.activationDepth, c.pes * c.maxWindow)
-        loads += [.init(address: 5, lines: 0, beats: 1, chained: true), .init(address: 7, lines: 0, beats: 3, chained: false),
-                  .init(address: top - c.pes * c.maxWindow, lines: c.pes * c.maxWindow, beats: c.maxWindow, chained: true),
-                  .init(address: 0, lines: longest, beats: c.maxWindow, chained: false),
-                  .init(address: top - 1, lines: 1, beats: 1, chained: true)]
+        loads += [plain(address: 5, lines: 0, beats: 1, chained: true), plain(address: 7, lines: 0, beats: 3, chained: false),
+                  plain(address: top - c.pes * c.maxWindow, lines: c.pes * c.maxWindow, beats: c.maxWindow, chained: true),
+                  plain(address: 0, lines: longest, beats: c.maxWindow, chained: false),
+                  .init(address: top - 3, lines: 4, segment: 2, skip: top / 2 + 1, beats: 1, chained: false),
+                  .init(address: 9, lines: 3, segment: 1, skip: 1, beats: 3, chained: false),
+                  plain(address: top - 1, lines: 1, beats: 1, chained: true)]
         return loads
     }
 
@@ -51,7 +60,7 @@ import Testing
 
     @Test func lineLoaderGoldenModelNumbersLinesByWindow() throws {
         let unit = LineLoader(engine: try EngineUnitTests.engine(wordlength: 4, pes: 2, maccs: 2))
-        let (_, expected) = unit.trace([.init(address: 10, lines: 6, beats: 3, chained: false)],
+        let (_, expected) = unit.trace([.init(address: 10, lines: 6, segment: 6, skip: 0, beats: 3, chained: false)],
                                        memory: RandomMemory(stall: 0, burst: 1, maxLatency: 1, seed: 1))
         let cycles = expected.compactMap { $0 }
         // Requests for lines 10 … 15 in the six cycles after the start, each answered a cycle later.
@@ -65,7 +74,7 @@ import Testing
 
     // MARK: Register file
 
-    @Test(arguments: [(1, 8), (3, 24), (16, 32), (32, 12)])
+    @Test(arguments: [(1, 8), (3, 24), (16, 32), (32, 12), (EngineConfiguration.maximumDescriptors, 16)])
     func registerFileMatchesItsMap(maxLayers: Int, addressWidth: Int) throws {
         let engine = try EngineUnitTests.engine(wordlength: 8, pes: 2, maccs: 2, maxLayers: maxLayers, addressWidth: addressWidth)
         let unit = EngineRegisterFile(engine: engine)
@@ -101,7 +110,8 @@ import Testing
 
     /// A random layer whose tiles fit the output buffer: up to 3×3 pooling windows with any
     /// stride up to 3 and padding below the window; pooled sizes as a floor or a ceiling
-    /// division gives them; words drawn mostly from the extremes.
+    /// division gives them; words drawn mostly from the extremes; line groups contiguous or a
+    /// skip apart (a band of a larger map).
     static func randomLayer(for engine: LayerEngine, using random: inout SeededGenerator) -> PoolingWriter.Layer {
         let c = engine.configuration, lowest = -(1 << (c.wordlength - 1)), highest = (1 << (c.wordlength - 1)) - 1
         while true {
@@ -124,7 +134,8 @@ import Testing
             return .init(channels: channels, height: height, width: width, poolHeight: window.0, poolWidth: window.1,
                          strideY: stride.0, strideX: stride.1, padTop: pad.0, padLeft: pad.1,
                          pooledHeight: pooled(height, window.0, stride.0, pad.0), pooledWidth: pooled(width, window.1, stride.1, pad.1),
-                         outputAddress: Int.random(in: 0..<(1 << c.addressWidth), using: &random), outputs: words)
+                         outputAddress: Int.random(in: 0..<(1 << c.addressWidth), using: &random),
+                         skip: Bool.random(using: &random) ? 0 : Int.random(in: 1...40, using: &random), outputs: words)
         }
     }
 
@@ -170,6 +181,10 @@ import Testing
         let lines = unit.expectedLines(layer)
         #expect(lines.map(\.address) == [40, 41, 42, 43])
         #expect(lines.map(\.words) == [[0, 0], [2, -1], [6, -3], [8, -4]])
+        // With four channels at two per line, the second group's lines come 5 lines after the first's.
+        var skipping = layer
+        skipping.channels = 4; skipping.skip = 5; skipping.outputs += skipping.outputs
+        #expect(unit.expectedLines(skipping).map(\.address) == [40, 41, 42, 43, 49, 50, 51, 52])
         // One channel of a two-channel line: the other is written as zero.
         var one = layer
         one.channels = 1

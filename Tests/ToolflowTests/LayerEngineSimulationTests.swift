@@ -17,10 +17,10 @@ import Testing
 
     func simulate(_ network: Network, data: Dataset, wordlength: Int, pes: Int, maccs: Int, images: Int,
                   timing: LayerEngineTestbench.MemoryTiming = .init(), simulator: Simulator = .icarus,
-                  mix: MultiplierMix? = nil) throws -> Run {
+                  mix: MultiplierMix? = nil, buffers: (activationDepth: Int, outputDepth: Int)? = nil) throws -> Run {
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
         let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation),
-                                        pes: pes, maccs: maccs, mix: mix)
+                                        pes: pes, maccs: maccs, mix: mix, buffers: buffers)
         let size = data.imageSize
         let words = (0..<images).map { i in program.inputWords(data.inputs[(i * size)..<((i + 1) * size)]) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
@@ -39,9 +39,7 @@ import Testing
                 sourceLocation: sourceLocation)
         #expect(s.passed == run.expectedChecks, sourceLocation: sourceLocation)
         #expect(s.images.count == run.images, sourceLocation: sourceLocation)
-        let model = EngineCycleModel(pes: run.program.engine.pes, maccs: run.program.engine.maccs,
-                                     memoryLatency: timing.latency)
-        let predicted = run.program.layers.map { model.cycles($0.geometry).total }
+        let predicted = run.program.modelledCycles(memoryLatency: timing.latency)
         for image in s.images {
             if timing.stallPercent == 0 && timing.jitter == 0 {
                 #expect(image.layers == predicted, sourceLocation: sourceLocation)
@@ -98,7 +96,8 @@ import Testing
                                                              budget: Device.zc706.budget(fraction: 0.8))
         let engine = design.engine
         #expect(engine.pes & (engine.pes - 1) == 0 && engine.maccs & (engine.maccs - 1) == 0)
-        let run = try simulate(network, data: data, wordlength: wordlength, pes: engine.pes, maccs: engine.maccs, images: 1)
+        let run = try simulate(network, data: data, wordlength: wordlength, pes: engine.pes, maccs: engine.maccs, images: 1,
+                               buffers: (engine.activationDepth!, engine.outputDepth!))
         expectExact(run)
         #expect(run.simulation.images.first?.layers == design.layers.map(\.cycles))
         #expect(run.program.engine.activationDepth == engine.activationDepth)
@@ -159,8 +158,7 @@ import Testing
         #expect(simulation.passed == run.expectedChecks)
         #expect(simulation.images.count == 2)
         // The adapters add a few cycles per load and write-back to the native port's count.
-        let model = EngineCycleModel(pes: 8, maccs: 4, memoryLatency: timing.latency)
-        let predicted = program.layers.reduce(0) { $0 + model.cycles($1.geometry).total }
+        let predicted = program.modelledCycles(memoryLatency: timing.latency).reduce(0, +)
         for image in simulation.images { #expect(image.total >= predicted) }
         if timing.stallPercent == 0 {
             for image in simulation.images { #expect(Double(image.total) <= 1.05 * Double(predicted)) }

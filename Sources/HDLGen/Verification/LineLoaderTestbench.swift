@@ -1,15 +1,19 @@
 extension LineLoader {
-    /// One load: `lines` consecutive lines from `address`, numbered over windows of `beats`;
-    /// `chained` starts it in the cycle the previous load is loaded, still active (the
-    /// engine's bias and weight loads), else after a gap with the loader inactive.
+    /// One load: `lines` lines from `address`, in segments of `segment` consecutive lines
+    /// `skip` lines apart, numbered over windows of `beats`; `chained` starts it in the cycle
+    /// the previous load is loaded, still active (the engine's bias and weight loads), else
+    /// after a gap with the loader inactive.
     struct Load {
-        var address: Int, lines: Int, beats: Int, chained: Bool
+        var address: Int, lines: Int, segment: Int, skip: Int, beats: Int, chained: Bool
+
+        /// The address of the load's request `k`.
+        func address(ofRequest k: Int) -> Int { address + k + k / segment * skip }
     }
 
     static let checkedPorts = ["requesting", "read_address", "loaded", "response_index", "response_beat", "response_pe"]
 
     /// The loads run one after another against `memory`, and the outputs the loader's contract
-    /// gives in each cycle: the k-th request of a load offers `address + k` from the cycle after
+    /// gives in each cycle: the k-th request of a load offers `address(ofRequest: k)` from the cycle after
     /// its start (or its predecessor's acceptance) until the memory takes it, while active; the
     /// memory answers accepted requests in order; response j lands at index j, in window
     /// j / beats (PE, modulo its width) at beat j mod beats; `loaded` once all have come.
@@ -35,6 +39,8 @@ extension LineLoader {
             let address = start ? load!.address : Int.random(in: 0...addressMask, using: &random)
             stimulus["address", default: []].append([address])
             stimulus["lines", default: []].append([start ? load!.lines : Int.random(in: 0...countMask, using: &random)])
+            stimulus["segment", default: []].append([start ? load!.segment : Int.random(in: 0...countMask, using: &random)])
+            stimulus["skip", default: []].append([start ? load!.skip : Int.random(in: 0...addressMask, using: &random)])
             stimulus["beats", default: []].append([load?.beats ?? 1])
             stimulus["request_ready", default: []].append([ready ? 1 : 0])
             stimulus["read_valid", default: []].append([readValid ? 1 : 0])
@@ -42,7 +48,7 @@ extension LineLoader {
             let requesting = current.map { active && accepted < $0.lines } ?? false
             let isLoaded = active && allIn && current != nil
             if let current {
-                expected.append([[requesting ? 1 : 0], [(current.address + accepted) & addressMask], [isLoaded ? 1 : 0],
+                expected.append([[requesting ? 1 : 0], [current.address(ofRequest: accepted) & addressMask], [isLoaded ? 1 : 0],
                                  [received], [received % current.beats], [(received / current.beats) % peModulus]])
             } else {
                 expected.append(nil)

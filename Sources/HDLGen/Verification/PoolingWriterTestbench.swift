@@ -3,12 +3,13 @@ import FixedPoint
 extension PoolingWriter {
     /// One layer as the writer sees it: the convolution's requantised outputs, `outputs[n][y·W + x]`
     /// for each channel of every tile (those from `channels` on are the engine's spare PEs),
-    /// its max pooling, and the line its pooled output starts at.
+    /// its max pooling, the line its pooled output starts at and the lines left out between
+    /// line groups.
     struct Layer {
         var channels: Int, height: Int, width: Int
         var poolHeight: Int, poolWidth: Int, strideY: Int, strideX: Int, padTop: Int, padLeft: Int
         var pooledHeight: Int, pooledWidth: Int
-        var outputAddress: Int
+        var outputAddress: Int, skip: Int = 0
         var outputs: [[Int]]
     }
 
@@ -18,13 +19,13 @@ extension PoolingWriter {
         return [.outputHeight: l.height, .outputWidth: l.width, .outputPositions: l.height * l.width,
                 .poolHeight: l.poolHeight, .poolWidth: l.poolWidth, .poolStrideY: l.strideY, .poolStrideX: l.strideX,
                 .poolPadTop: l.padTop, .poolPadLeft: l.padLeft, .pooledHeight: l.pooledHeight, .pooledWidth: l.pooledWidth,
-                .outputGroups: groups, .lastLanes: l.channels - (groups - 1) * k]
+                .outputGroups: groups, .lastLanes: l.channels - (groups - 1) * k, .outputSkip: l.skip]
     }
 
     /// The lines a max pooling of `layer` gives, in the order they are written: per group of K_t
     /// channels, per pooled row and column, the largest output in the window (a tap in the
     /// padding never chosen; the lowest word if all are), zero for channels past the layer's;
-    /// line i at `outputAddress + i`.
+    /// line i of group g at `outputAddress + i + g·skip`.
     func expectedLines(_ layer: Layer) -> [(address: Int, words: [Int])] {
         let c = engine.configuration, l = layer, lowest = -(1 << (c.wordlength - 1))
         var lines: [(address: Int, words: [Int])] = []
@@ -43,7 +44,7 @@ extension PoolingWriter {
                         }
                         return best
                     }
-                    lines.append(((l.outputAddress + lines.count) & ((1 << c.addressWidth) - 1), words))
+                    lines.append(((l.outputAddress + lines.count + group * l.skip) & ((1 << c.addressWidth) - 1), words))
                 }
             }
         }

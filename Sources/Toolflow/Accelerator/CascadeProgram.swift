@@ -134,9 +134,10 @@ public struct CascadeProgram: Sendable {
                                    descriptor[field]))
                 }
             }
-            writes.append((block << r | EngineRegister.layerCount, program.layers.count))
+            writes.append((block << r | EngineRegister.layerCount, program.descriptorLayers.count))
         }
-        for (l, shift) in weightShifts.enumerated() { writes.append((CascadeRegister.weightShift + l, shift)) }
+        // The truncation unit follows the LPU's descriptor: each gets its layer's shift.
+        for (d, l) in lpu.descriptorLayers.enumerated() { writes.append((CascadeRegister.weightShift + d, weightShifts[l])) }
         let last = lpu.layers.count - 1
         writes += [(CascadeRegister.imageCount, images), (CascadeRegister.threshold, thresholdWord),
                    (CascadeRegister.resultAddress, resultAddress()), (CascadeRegister.imageStride, imageStride),

@@ -92,9 +92,11 @@ public struct EngineLayer: Sendable {
     /// The layer's shape as the cycle model and the buffers see it.
     public var geometry: LayerGeometry {
         LayerGeometry(inputChannels: inputShape[0], inputHeight: inputShape[1], inputWidth: inputShape[2],
-                      kernelHeight: window.kernelHeight, kernelWidth: window.kernelWidth, outputChannels: outputChannels,
+                      kernelHeight: window.kernelHeight, kernelWidth: window.kernelWidth, strideY: window.strideY,
+                      dilationY: window.dilationY, padTop: window.padTop, outputChannels: outputChannels,
                       outputHeight: outputHeight, outputWidth: outputWidth, pooledHeight: pooledHeight,
                       pooledWidth: pooledWidth, poolArea: pooling.kernelHeight * pooling.kernelWidth,
+                      poolingRows: RowWindow(kernel: pooling.kernelHeight, stride: pooling.strideY, padTop: pooling.padTop),
                       readsHostInput: readsHostInput)
     }
 

@@ -12,10 +12,17 @@ import HDLGen
 /// channels of one kernel tap); then, per image, the input and each layer's output, each a
 /// feature map `[C, H, W]` stored as lines `(g·H + y)·W + x` holding channels g·K_t …
 /// g·K_t + K_t − 1 (zero beyond C).
+///
+/// A layer runs in row bands as the engine's buffers hold them (`RowBand`), one descriptor
+/// per run of equal bands (`BandRun`).
 public struct EngineProgram: Sendable {
     public let quantised: QuantisedNetwork
     public let layers: [EngineLayer]
     public let engine: LayerEngine
+    /// Per layer, the runs of row bands it runs in: one descriptor each.
+    public let bandRuns: [[BandRun]]
+    /// The layer each descriptor runs (a layer's descriptors are consecutive).
+    public var descriptorLayers: [Int] { bandRuns.indices.flatMap { l in Array(repeating: l, count: bandRuns[l].count) } }
     /// The weight and bias lines at the start of memory.
     public let parameterLines: [String]
     /// Per layer, the first line of its weights and of its biases.
@@ -34,9 +41,12 @@ public struct EngineProgram: Sendable {
     /// `lineWidth` widens the memory lines (to share a memory with a wider engine), and the
     /// weights of every layer are laid out for a multiple of `channelMultiple` output
     /// channels as well as of P (so that an engine with that many PEs reads them too).
-    /// `mix` maps the engine's multipliers (nil: every PE on DSP48s).
+    /// `mix` maps the engine's multipliers (nil: every PE on DSP48s). `buffers` gives the
+    /// activation and output buffers' depths (powers of two), which decide the row bands; nil:
+    /// buffers that hold the largest layer whole.
     public init(quantised: QuantisedNetwork, pes: Int, maccs: Int, lineWidth: Int? = nil,
-                channelMultiple: Int = 1, mix: MultiplierMix? = nil) throws(ToolflowError) {
+                channelMultiple: Int = 1, mix: MultiplierMix? = nil,
+                buffers: (activationDepth: Int, outputDepth: Int)? = nil) throws(ToolflowError) {
         self.quantised = quantised
         let network = quantised.network
         let mapped = try EngineLayer.layers(of: network)
@@ -46,14 +56,27 @@ public struct EngineProgram: Sendable {
         unfoldedFirstLayer = folds ? mapped[0] : nil
         inference = try FixedPointInference(quantised)
         let w = quantised.quantisation.wordlength
+        var configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: layers.map(\.geometry),
+                                                sharedLineWidth: lineWidth)
+        if let buffers {
+            guard let banded = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, running: layers.map(\.geometry),
+                                                   activationDepth: buffers.activationDepth, outputDepth: buffers.outputDepth,
+                                                   sharedLineWidth: lineWidth) else {
+                let model = EngineCycleModel(pes: pes, maccs: maccs, activationDepth: buffers.activationDepth,
+                                             outputDepth: buffers.outputDepth)
+                let layer = layers.first { model.bandRuns($0.geometry) == nil }!
+                throw .unsupportedByEngine(layer: layer.name, reason: "one pooled row of it does not fit an activation buffer of \(buffers.activationDepth) lines and an output buffer of \(buffers.outputDepth) entries")
+            }
+            configuration = banded
+        }
+        configuration.mix = mix
         do {
-            var configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: layers.map(\.geometry),
-                                                    sharedLineWidth: lineWidth)
-            configuration.mix = mix
             engine = try LayerEngine(configuration)
         } catch {
             throw .unsupportedByEngine(layer: network.name, reason: "\(error)")
         }
+        let model = EngineCycleModel(configuration)
+        bandRuns = layers.map { model.bandRuns($0.geometry)! }
 
         var lines: [String] = [], weightAddresses: [Int] = [], biasAddresses: [Int] = [], biasLines: [[String]] = []
         let lineWidth = engine.lineWidth
@@ -121,40 +144,60 @@ public struct EngineProgram: Sendable {
     /// The first line of image `image`'s region.
     public func imageBase(_ image: Int) -> Int { parameterLines.count + image * imageLines }
 
-    /// The descriptors that run the network on the image whose region starts at `base`.
+    /// The descriptors that run the network on the image whose region starts at `base`: per
+    /// layer, one per run of equal row bands (`descriptorLayers` says whose).
     public func descriptors(imageBase base: Int) -> [LayerDescriptor] {
-        let (pes, maccs) = (engine.pes, engine.maccs)
-        return layers.enumerated().map { l, layer in
-            let shift = Self.formats(of: layer, in: quantised).shift
-            var d = LayerDescriptor()
-            d[.inputAddress] = base + (l == 0 ? 0 : outputOffsets[l - 1])
-            d[.outputAddress] = base + outputOffsets[l]
-            d[.weightAddress] = weightAddresses[l]
-            d[.biasAddress] = biasAddresses[l]
-            d[.inputLines] = layer.geometry.inputLines(maccs: maccs)
-            d[.inputGroups] = layer.geometry.inputGroups(maccs: maccs)
-            d[.inputHeight] = layer.inputShape[1]
-            d[.inputWidth] = layer.inputShape[2]
-            let w = layer.window
-            d[.kernelHeight] = w.kernelHeight; d[.kernelWidth] = w.kernelWidth
-            d[.strideY] = w.strideY; d[.strideX] = w.strideX
-            d[.dilationY] = w.dilationY; d[.dilationX] = w.dilationX
-            d[.padTop] = w.padTop; d[.padLeft] = w.padLeft
-            d[.beats] = layer.geometry.beats(maccs: maccs)
-            d[.outputHeight] = layer.outputHeight; d[.outputWidth] = layer.outputWidth
-            d[.outputPositions] = layer.geometry.positions
-            d[.tiles] = layer.geometry.tiles(pes: pes)
-            d[.shift] = engine.configuration.shiftField(shift: shift)
-            d[.relu] = layer.relu ? 1 : 0
-            let p = layer.pooling
-            d[.poolHeight] = p.kernelHeight; d[.poolWidth] = p.kernelWidth
-            d[.poolStrideY] = p.strideY; d[.poolStrideX] = p.strideX
-            d[.poolPadTop] = p.padTop; d[.poolPadLeft] = p.padLeft
-            d[.pooledHeight] = layer.pooledHeight; d[.pooledWidth] = layer.pooledWidth
-            d[.outputGroups] = layer.geometry.outputGroups(maccs: maccs)
-            d[.lastLanes] = layer.outputChannels - (layer.geometry.outputGroups(maccs: maccs) - 1) * maccs
-            return d
-        }
+        layers.indices.flatMap { l in bandRuns[l].map { descriptor(layer: l, run: $0, imageBase: base) } }
+    }
+
+    /// The descriptor of layer `l` that runs `run`: the geometry of its first band, placed in
+    /// the layer's maps, with the steps to the next.
+    func descriptor(layer l: Int, run: BandRun, imageBase base: Int) -> LayerDescriptor {
+        let (pes, maccs) = (engine.pes, engine.maccs), layer = layers[l], band = run.first
+        let g = layer.geometry.restricted(to: band)
+        let (width, pooledWidth) = (layer.geometry.inputWidth, layer.pooledWidth)
+        var d = LayerDescriptor()
+        d[.inputAddress] = base + (l == 0 ? 0 : outputOffsets[l - 1]) + band.inputRows.lowerBound * width
+        d[.outputAddress] = base + outputOffsets[l] + band.pooledRows.lowerBound * pooledWidth
+        d[.weightAddress] = weightAddresses[l]
+        d[.biasAddress] = biasAddresses[l]
+        d[.inputLines] = g.inputLines(maccs: maccs)
+        d[.inputGroups] = g.inputGroups(maccs: maccs)
+        d[.inputHeight] = g.inputHeight
+        d[.inputWidth] = width
+        d[.inputSegment] = g.inputHeight * width
+        d[.inputSkip] = (layer.geometry.inputHeight - g.inputHeight) * width
+        let w = layer.window
+        d[.kernelHeight] = w.kernelHeight; d[.kernelWidth] = w.kernelWidth
+        d[.strideY] = w.strideY; d[.strideX] = w.strideX
+        d[.dilationY] = w.dilationY; d[.dilationX] = w.dilationX
+        d[.padTop] = band.padTop; d[.padLeft] = w.padLeft
+        d[.beats] = g.beats(maccs: maccs)
+        d[.outputHeight] = g.outputHeight; d[.outputWidth] = g.outputWidth
+        d[.outputPositions] = g.positions
+        d[.tiles] = g.tiles(pes: pes)
+        d[.shift] = engine.configuration.shiftField(shift: Self.formats(of: layer, in: quantised).shift)
+        d[.relu] = layer.relu ? 1 : 0
+        let p = layer.pooling
+        d[.poolHeight] = p.kernelHeight; d[.poolWidth] = p.kernelWidth
+        d[.poolStrideY] = p.strideY; d[.poolStrideX] = p.strideX
+        d[.poolPadTop] = band.poolPadTop; d[.poolPadLeft] = p.padLeft
+        d[.pooledHeight] = g.pooledHeight; d[.pooledWidth] = pooledWidth
+        d[.outputGroups] = g.outputGroups(maccs: maccs)
+        d[.lastLanes] = layer.outputChannels - (g.outputGroups(maccs: maccs) - 1) * maccs
+        d[.outputSkip] = (layer.pooledHeight - g.pooledHeight) * pooledWidth
+        d[.bands] = run.count
+        d[.inputAdvance] = run.inputAdvance * width
+        d[.outputAdvance] = run.outputAdvance * pooledWidth
+        return d
+    }
+
+    /// The cycles of each layer of an image as the cycle model gives them, when the memory
+    /// answers `memoryLatency` cycles after a request.
+    public func modelledCycles(memoryLatency: Int) -> [Int] {
+        let model = EngineCycleModel(engine.configuration, memoryLatency: memoryLatency)
+        // Every layer fits the engine's buffers: init made its bands from them.
+        return layers.map { model.cycles($0.geometry)!.total }
     }
 
     /// The input words of an image (its floats quantised to the input format).

@@ -28,10 +28,11 @@ public struct EngineSimulation: Sendable {
                                       provenance: ["\(program.quantised.network.name) on \(images.count) image(s), \(program.engine.summary)"])
         try bundle.write(to: folder)
         let result = try simulator.simulate(bundleAt: URL(fileURLWithPath: folder.path), bundle: bundle)
-        return EngineSimulation(result: result, layers: program.layers.count)
+        return EngineSimulation(result: result, descriptorLayers: program.descriptorLayers)
     }
 
-    init(result: SimulationResult, layers: Int) {
+    /// The simulation's figures from its log; each layer's cycles the sum of its descriptors'.
+    init(result: SimulationResult, descriptorLayers: [Int]) {
         passed = result.passed
         failed = result.failed
         log = result.log
@@ -43,8 +44,11 @@ public struct EngineSimulation: Sendable {
             guard words.count >= 4, words[0] == "run", words.last == "cycles" else { continue }
             if words.count == 4, let total = Int(words[2]) {
                 images.append(ImageCycles(total: total, layers: []))
-            } else if words.count == 6, words[2] == "layer", let cycles = Int(words[4]), !images.isEmpty {
-                images[images.count - 1].layers.append(cycles)
+            } else if words.count == 6, words[2] == "layer", let descriptor = Int(words[3].dropLast()), let cycles = Int(words[4]),
+                      descriptorLayers.indices.contains(descriptor), !images.isEmpty {
+                let layer = descriptorLayers[descriptor]
+                if images[images.count - 1].layers.count == layer { images[images.count - 1].layers.append(0) }
+                if images[images.count - 1].layers.count == layer + 1 { images[images.count - 1].layers[layer] += cycles }
             }
         }
         self.images = images

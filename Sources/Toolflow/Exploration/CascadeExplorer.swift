@@ -100,8 +100,8 @@ extension Explorer {
         }
         guard let best else {
             throw ExplorationError.budgetTooSmall(unit: "cascade (LPU and HPU together)", wordlength: highWordlength,
-                                                  needed: resources(of: EngineConfiguration(wordlength: highWordlength, pes: 1, maccs: 1, for: workload))
-                                                      + resources(of: EngineConfiguration(wordlength: lowWordlength, pes: 1, maccs: 1, for: workload)),
+                                                  needed: resources(of: Explorer.smallestEngine(wordlength: highWordlength, pes: 1, maccs: 1, for: workload))
+                                                      + resources(of: Explorer.smallestEngine(wordlength: lowWordlength, pes: 1, maccs: 1, for: workload)),
                                                   budget: shared)
         }
         return best

@@ -3,7 +3,9 @@ import HDLGen
 /// The design-space exploration: for a wordlength and a resource budget, the tiling (P, K_t)
 /// of the engine that maximises the network's throughput under the roofline model. For the
 /// generated layer engine, P and K_t are powers of two, so that one divides the other as it
-/// requires.
+/// requires, and the buffers are as deep as the budget allows: from the least that hold one
+/// pooled row of every layer (the engine then runs each layer in many row bands) to those
+/// that hold every layer whole.
 public struct Explorer: Sendable {
     public var device: Device
     public var model: ResourceModel
@@ -39,7 +41,7 @@ public struct Explorer: Sendable {
         guard !workload.layers.isEmpty else {
             throw ExplorationError.invalidParameter(name: "workload", value: workload.name, allowed: "a network with CONV or FC layers")
         }
-        let smallest = EngineConfiguration(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
+        let smallest = Self.smallestEngine(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
         guard resources(of: smallest).fits(in: budget) else {
             throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallest),
                                                   budget: budget)
@@ -63,12 +65,15 @@ public struct Explorer: Sendable {
         var best: (engine: EngineConfiguration, seconds: Double)?
         for maccs in maccSizes {
             for pes in peSizes {
-                let candidate = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+                let smallest = Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
                 // The layer engine's memory line must fit its AXI4 port.
-                if workload.geometries != nil, candidate.lineWidth > EngineConfiguration.maximumLineWidth { break }
+                if workload.geometries != nil, smallest.lineWidth > EngineConfiguration.maximumLineWidth { break }
                 // Resources grow with P: no larger P fits either.
-                guard resources(of: candidate).fits(in: budget) else { break }
-                let seconds = performance.secondsPerImage(workload, engine: candidate, weightWordlength: weightWordlength)
+                guard resources(of: smallest).fits(in: budget) else { break }
+                guard let (candidate, seconds) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload,
+                                                                budget: budget, performance: performance,
+                                                                weightWordlength: weightWordlength)
+                else { continue }
                 if let current = best {
                     let better = seconds < current.seconds * (1 - 1e-12)
                     let tie = !better && seconds <= current.seconds * (1 + 1e-12)
@@ -80,13 +85,63 @@ public struct Explorer: Sendable {
         }
         guard let best else {
             // Even one PE at the K_t the caller fixed (or whose line fits AXI4) is too large.
-            let smallestAtK = EngineConfiguration(wordlength: wordlength, pes: 1, maccs: maccSizes.first ?? 1, for: workload)
+            let smallestAtK = Self.smallestEngine(wordlength: wordlength, pes: 1, maccs: maccSizes.first ?? 1, for: workload)
             throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallestAtK),
                                                   budget: budget)
         }
         let engine = best.engine
         return EngineDesign(engine: engine, resources: resources(of: engine), throughput: 1 / best.seconds,
                             layers: workload.layers.map { performance.layerTime($0, engine: engine, weightWordlength: weightWordlength) })
+    }
+
+    /// The engine at (P, K_t) with the least on-chip memory that runs `workload`: the layer
+    /// engine with the smallest buffers that hold a pooled row of every layer, or the idealised
+    /// engine.
+    public static func smallestEngine(wordlength: Int, pes: Int, maccs: Int, for workload: Workload) -> EngineConfiguration {
+        guard let geometries = workload.geometries else {
+            return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+        }
+        let layers = geometries.map { $0.folded(maccs: maccs) }
+        let depths = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers)
+        // One pooled row per band fits these depths by their definition.
+        return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, running: layers,
+                                   activationDepth: depths.activation, outputDepth: depths.output)!
+    }
+
+    /// The fastest engine at (P, K_t) within `budget`: for the layer engine, each activation
+    /// depth from the least to the whole largest layer's with the deepest output buffer that
+    /// still fits (deeper buffers: fewer, larger bands); ties go to less block RAM. Nil when
+    /// none fits or every one needs more descriptors than the register file holds.
+    func fastestBuffers(wordlength: Int, pes: Int, maccs: Int, workload: Workload, budget: Resources,
+                        performance: PerformanceModel, weightWordlength: Int?) -> (EngineConfiguration, Double)? {
+        func seconds(_ engine: EngineConfiguration) -> Double {
+            performance.secondsPerImage(workload, engine: engine, weightWordlength: weightWordlength)
+        }
+        let whole = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+        guard let geometries = workload.geometries, let wholeActivation = whole.activationDepth,
+              let wholeOutput = whole.outputDepth else {
+            return resources(of: whole).fits(in: budget) ? (whole, seconds(whole)) : nil
+        }
+        let layers = geometries.map { $0.folded(maccs: maccs) }
+        let least = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers)
+        func depths(from low: Int, to high: Int) -> [Int] { (0..<32).map { low << $0 }.filter { $0 <= max(low, high) } }
+        var best: (engine: EngineConfiguration, seconds: Double, blockRAM: Double)?
+        for activation in depths(from: least.activation, to: wholeActivation) {
+            for output in depths(from: least.output, to: wholeOutput).reversed() {
+                guard let engine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, running: layers,
+                                                       activationDepth: activation, outputDepth: output),
+                      engine.maxLayers <= EngineConfiguration.maximumDescriptors else { continue }
+                let used = resources(of: engine)
+                guard used.fits(in: budget) else { continue }
+                // The deepest output buffer that fits: no shallower one is faster.
+                let time = seconds(engine)
+                let better = best.map { time < $0.seconds * (1 - 1e-12)
+                    || (time <= $0.seconds * (1 + 1e-12) && used.bram36 < $0.blockRAM) } ?? true
+                if better { best = (engine, time, used.bram36) }
+                break
+            }
+        }
+        return best.map { ($0.engine, $0.seconds) }
     }
 
     /// The smallest x ≤ limit for each value of ⌈s/x⌉, over the sizes s, ascending.

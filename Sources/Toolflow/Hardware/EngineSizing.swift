@@ -22,4 +22,35 @@ extension EngineConfiguration {
                   outputDepth: depth { $0.outputEntries(pes: pes, maccs: maccs) }, maxLayers: layers.count,
                   sharedLineWidth: sharedLineWidth)
     }
+
+    /// The layer engine with buffers of `activationDepth` lines and `outputDepth` entries that
+    /// runs `layers` (as the engine runs them) in row bands, with a descriptor per run of
+    /// equal bands; nil when one pooled row of a layer does not fit.
+    public init?(wordlength: Int, pes: Int, maccs: Int, running layers: [LayerGeometry], activationDepth: Int,
+                 outputDepth: Int, sharedLineWidth: Int? = nil) {
+        let model = EngineCycleModel(pes: pes, maccs: maccs, activationDepth: activationDepth, outputDepth: outputDepth)
+        var descriptors = 0
+        for layer in layers {
+            guard let runs = model.bandRuns(layer) else { return nil }
+            descriptors += runs.count
+        }
+        self.init(wordlength: wordlength, pes: pes, maccs: maccs,
+                  maxWindow: max(2, nextPowerOfTwo(layers.map { $0.beats(maccs: maccs) }.max()!)),
+                  activationDepth: activationDepth, outputDepth: outputDepth, maxLayers: descriptors,
+                  sharedLineWidth: sharedLineWidth)
+    }
+
+    /// The smallest buffer depths (powers of two) that hold one pooled row of each of `layers`
+    /// (as the engine runs them): the least on-chip memory the layer engine can run them with.
+    public static func smallestDepths(pes: Int, maccs: Int, layers: [LayerGeometry]) -> (activation: Int, output: Int) {
+        var (activation, output) = (2, 2)
+        for layer in layers {
+            for band in layer.bands(pooledRowsPerBand: 1) {
+                let g = layer.restricted(to: band)
+                activation = max(activation, nextPowerOfTwo(g.inputLines(maccs: maccs)))
+                output = max(output, nextPowerOfTwo(g.outputEntries(pes: pes, maccs: maccs)))
+            }
+        }
+        return (activation, output)
+    }
 }

@@ -23,8 +23,7 @@ public struct CascadeCycleModel: Sendable {
     public init(program: CascadeProgram, memoryLatency: Int = 2) {
         let top = program.top, l = memoryLatency, s = top.scoreLines
         func engineCycles(_ engine: EngineProgram, latency: Int) -> Int {
-            let model = EngineCycleModel(pes: engine.engine.pes, maccs: engine.engine.maccs, memoryLatency: latency)
-            return engine.layers.reduce(0) { $0 + model.cycles($1.geometry).total }
+            engine.modelledCycles(memoryLatency: latency).reduce(0, +)
         }
         let lpu = engineCycles(program.lpu, latency: l + top.truncationLatency)
         lpuDecision = 2 + (lpu + 1) + (s + l + 1) + (s + top.confidenceUnit.latency)

@@ -4,20 +4,33 @@ import HDLGen
 /// takes a request every cycle and answers `memoryLatency` cycles later (1: the next cycle).
 /// Exact for the generated RTL under those conditions; memory stalls only add to it.
 ///
-/// - fetch: one cycle per descriptor field;
-/// - each load of n lines (the input once; per tile of P channels its P biases and P·B
-///   weight lines): n requests, then the last response, then one cycle to move on;
-/// - compute, per tile: M·B beats, two cycles of address generation and buffer read, the
-///   MM unit's latency, two cycles of bias and requantisation (the last one moves on);
+/// A layer runs in row bands (`RowBand`), as many pooled rows each as the buffers hold, one
+/// descriptor per run of equal bands (`BandRun`). Per descriptor:
+/// - fetch: one cycle per descriptor field, and one more for each band after the first;
+/// Per band:
+/// - each load of n lines (the band's input once; per tile of P channels its P biases and
+///   P·B weight lines): n requests, then the last response, then one cycle to move on;
+/// - compute, per tile: M·B beats (M the band's positions), two cycles of address generation
+///   and buffer read, the MM unit's latency, two cycles of bias and requantisation (the last
+///   one moves on);
 /// - write-back: A pooling taps per output line, the pipeline, the last write's
 ///   acknowledgement, one cycle to move on.
 public struct EngineCycleModel: Sendable {
     public var pes: Int
     public var maccs: Int
     public var memoryLatency: Int
+    /// The buffers' depths, which decide the bands; nil: every layer is one band.
+    public var activationDepth: Int?, outputDepth: Int?
 
-    public init(pes: Int, maccs: Int, memoryLatency: Int = 2) {
+    public init(pes: Int, maccs: Int, memoryLatency: Int = 2, activationDepth: Int? = nil, outputDepth: Int? = nil) {
         self.pes = pes; self.maccs = maccs; self.memoryLatency = memoryLatency
+        self.activationDepth = activationDepth; self.outputDepth = outputDepth
+    }
+
+    /// The model of `engine`.
+    public init(_ engine: EngineConfiguration, memoryLatency: Int = 2) {
+        self.init(pes: engine.pes, maccs: engine.maccs, memoryLatency: memoryLatency,
+                  activationDepth: engine.activationDepth, outputDepth: engine.outputDepth)
     }
 
     /// One layer's cycles by phase.
@@ -30,23 +43,49 @@ public struct EngineCycleModel: Sendable {
 
     func load(_ lines: Int) -> Int { lines + memoryLatency + 1 }
 
-    /// A layer's cycles by phase (a first layer with its columns folded when that helps).
-    public func cycles(_ layer: LayerGeometry) -> LayerCycles {
-        let layer = layer.folded(maccs: maccs)
-        let beats = layer.beats(maccs: maccs), tiles = layer.tiles(pes: pes)
-        return LayerCycles(
-            fetch: DescriptorField.allCases.count,
-            inputLoad: load(layer.inputLines(maccs: maccs)),
-            parameterLoad: tiles * (load(pes) + load(pes * beats)),
-            compute: tiles * (layer.positions * beats + mmLatency + 4),
-            writeBack: layer.outputLines(maccs: maccs) * layer.poolArea + memoryLatency + 4)
+    /// The runs of bands the engine splits `layer` (folded) into; one band when its buffers'
+    /// depths are not known. Nil when one pooled row does not fit them.
+    public func bandRuns(_ layer: LayerGeometry) -> [BandRun]? {
+        let rows: Int?
+        if let activationDepth, let outputDepth {
+            rows = layer.pooledRowsPerBand(activationDepth: activationDepth, outputDepth: outputDepth, pes: pes, maccs: maccs)
+        } else {
+            rows = layer.pooledHeight
+        }
+        return rows.map { layer.bandRuns(pooledRowsPerBand: $0) }
     }
 
-    /// Lines a layer moves through the memory port: its input, its biases and weights, its output.
-    public func lines(_ layer: LayerGeometry) -> Int {
+    /// A layer's cycles by phase (a first layer with its columns folded when that helps); nil
+    /// when the buffers cannot hold one of its pooled rows.
+    public func cycles(_ layer: LayerGeometry) -> LayerCycles? {
         let layer = layer.folded(maccs: maccs)
-        return layer.inputLines(maccs: maccs) + layer.tiles(pes: pes) * pes * (1 + layer.beats(maccs: maccs))
-            + layer.outputLines(maccs: maccs)
+        guard let runs = bandRuns(layer) else { return nil }
+        var total = LayerCycles(fetch: 0, inputLoad: 0, parameterLoad: 0, compute: 0, writeBack: 0)
+        for run in runs {
+            let band = layer.restricted(to: run.first), n = run.count
+            let beats = band.beats(maccs: maccs), tiles = band.tiles(pes: pes)
+            total.fetch += DescriptorField.allCases.count + n - 1
+            total.inputLoad += n * load(band.inputLines(maccs: maccs))
+            total.parameterLoad += n * tiles * (load(pes) + load(pes * beats))
+            total.compute += n * tiles * (band.positions * beats + mmLatency + 4)
+            total.writeBack += n * (band.outputLines(maccs: maccs) * band.poolArea + memoryLatency + 4)
+        }
+        return total
+    }
+
+    /// Lines a layer moves through the memory port, input and output, and weights and biases
+    /// (read again for every band); nil as for `cycles`.
+    public func lines(_ layer: LayerGeometry) -> (features: Int, weights: Int, biases: Int)? {
+        let layer = layer.folded(maccs: maccs)
+        guard let runs = bandRuns(layer) else { return nil }
+        var lines = (features: 0, weights: 0, biases: 0)
+        for run in runs {
+            let band = layer.restricted(to: run.first), parameters = run.count * band.tiles(pes: pes) * pes
+            lines.features += run.count * (band.inputLines(maccs: maccs) + band.outputLines(maccs: maccs))
+            lines.weights += parameters * band.beats(maccs: maccs)
+            lines.biases += parameters
+        }
+        return lines
     }
 
     /// Useful multiply-accumulates of a layer over the P·K_t MACCs and `cycles`.

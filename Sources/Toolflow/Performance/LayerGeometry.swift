@@ -1,27 +1,38 @@
 /// A layer's shape as the layer engine runs it: a convolution of a `[C, H, W]` input held
 /// as lines of K_t channels (an FC layer's kernel covers its whole input), N output
 /// channels in tiles of P, and a max pooling of the `H_o × W_o` output (1×1 for none).
-/// What the engine's cycle model, traffic and buffer sizes follow from.
+/// What the engine's cycle model, traffic and buffer sizes follow from, and the rows of both
+/// windows, which its row bands (`RowBand`) follow from.
 public struct LayerGeometry: Codable, Hashable, Sendable {
     public var inputChannels: Int, inputHeight: Int, inputWidth: Int
     public var kernelHeight: Int, kernelWidth: Int
+    /// The convolution's vertical stride, dilation and top padding.
+    public var strideY: Int, dilationY: Int, padTop: Int
     public var outputChannels: Int, outputHeight: Int, outputWidth: Int
     public var pooledHeight: Int, pooledWidth: Int
     /// Taps per pooling window.
     public var poolArea: Int
+    /// The pooling window's rows (a kernel of 1 for none).
+    public var poolingRows: RowWindow
     /// Whether the host writes this layer's input (the network's first layer), so that it can
     /// lay it out with the kernel's columns folded into the channels (`folded(maccs:)`).
     public var readsHostInput: Bool
 
     public init(inputChannels: Int, inputHeight: Int, inputWidth: Int, kernelHeight: Int, kernelWidth: Int,
+                strideY: Int = 1, dilationY: Int = 1, padTop: Int = 0,
                 outputChannels: Int, outputHeight: Int, outputWidth: Int, pooledHeight: Int? = nil, pooledWidth: Int? = nil,
-                poolArea: Int = 1, readsHostInput: Bool = false) {
+                poolArea: Int = 1, poolingRows: RowWindow = RowWindow(kernel: 1), readsHostInput: Bool = false) {
         self.inputChannels = inputChannels; self.inputHeight = inputHeight; self.inputWidth = inputWidth
         self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
+        self.strideY = strideY; self.dilationY = dilationY; self.padTop = padTop
+        self.poolingRows = poolingRows
         self.outputChannels = outputChannels; self.outputHeight = outputHeight; self.outputWidth = outputWidth
         self.pooledHeight = pooledHeight ?? outputHeight; self.pooledWidth = pooledWidth ?? outputWidth
         self.poolArea = poolArea; self.readsHostInput = readsHostInput
     }
+
+    /// The convolution window's rows.
+    public var convolutionRows: RowWindow { RowWindow(kernel: kernelHeight, stride: strideY, dilation: dilationY, padTop: padTop) }
 
     /// The layer as the engine runs it with K_t lanes. A first layer whose input has few
     /// channels leaves most lanes idle; the host then writes, at each output column, the kw

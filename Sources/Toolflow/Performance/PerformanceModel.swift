@@ -5,10 +5,12 @@ import HDLGen
 /// slower of the two is the layer's time. Layers run one after another.
 ///
 /// For a workload the generated layer engine runs (layers with `LayerGeometry`), the cycles
-/// are the engine's own (`EngineCycleModel`: loads, compute and write-back one after
-/// another, one image at a time) and the bytes the lines it moves: the input once (it stays
-/// on chip for every tile of output channels), each tile's biases and weights once (they
-/// stay while the engine sweeps the output positions), the (pooled) output once.
+/// are the engine's own (`EngineCycleModel`: row bands as its buffers hold them; loads,
+/// compute and write-back one after another, one image at a time) and the bytes the lines it
+/// moves: per band its input rows once (they stay on chip for every tile of output channels),
+/// each tile's biases and weights once (they stay while the engine sweeps the band's output
+/// positions), its (pooled) output rows once. A layer whose one pooled row the buffers cannot
+/// hold takes forever.
 ///
 /// For a workload known by its GEMMs alone (the paper's networks, larger than the layer
 /// engine's on-chip buffers hold), the idealised engine: `CycleModel` cycles, and per image
@@ -47,7 +49,7 @@ public struct PerformanceModel: Sendable {
     }
 
     func cycleModel(_ engine: EngineConfiguration) -> EngineCycleModel {
-        EngineCycleModel(pes: engine.pes, maccs: engine.maccs, memoryLatency: memoryLatency)
+        EngineCycleModel(engine, memoryLatency: memoryLatency)
     }
 
     /// Bytes `layer` moves per image on `engine`.
@@ -61,19 +63,21 @@ public struct PerformanceModel: Sendable {
             return bits / 8
         }
         // Whole lines; weight lines at the width the weights are stored in.
-        let model = cycleModel(engine)
-        let f = g.folded(maccs: engine.maccs)
-        let weightLines = f.tiles(pes: engine.pes) * engine.pes * f.beats(maccs: engine.maccs)
-        let otherLines = model.lines(g) - weightLines
+        guard let lines = cycleModel(engine).lines(g) else { return .infinity }
         let weightScale = Double(weightWordlength ?? engine.wordlength) / Double(engine.wordlength)
-        return (Double(otherLines) + Double(weightLines) * weightScale) * Double(engine.lineWidth) / 8
+        return (Double(lines.features + lines.biases) + Double(lines.weights) * weightScale) * Double(engine.lineWidth) / 8
     }
 
     public func layerTime(_ layer: Workload.Layer, engine: EngineConfiguration, weightWordlength: Int? = nil) -> LayerTime {
-        let cycles = layer.geometry.map { cycleModel(engine).cycles($0).total }
-            ?? CycleModel.cycles(layer.gemm, pes: engine.pes, maccs: engine.maccs, latency: engine.latency)
         let bytes = bytes(layer, engine: engine, weightWordlength: weightWordlength)
-        return LayerTime(name: layer.name, cycles: cycles, bytes: bytes, computeSeconds: Double(cycles) / clockHz,
+        guard let g = layer.geometry else {
+            let cycles = CycleModel.cycles(layer.gemm, pes: engine.pes, maccs: engine.maccs, latency: engine.latency)
+            return LayerTime(name: layer.name, cycles: cycles, bytes: bytes, computeSeconds: Double(cycles) / clockHz,
+                             memorySeconds: bytes / bandwidthBytesPerSecond)
+        }
+        let cycles = cycleModel(engine).cycles(g)?.total
+        return LayerTime(name: layer.name, cycles: cycles ?? Int.max, bytes: bytes,
+                         computeSeconds: cycles.map { Double($0) / clockHz } ?? .infinity,
                          memorySeconds: bytes / bandwidthBytesPerSecond)
     }
 

@@ -230,7 +230,8 @@ public struct CascadeFlow: Sendable {
             let images = (0..<min(2, test.count)).map(image)
             for (name, quantised, engine) in [("engine-lpu", chosen.quantised, architecture.lpu.engine),
                                                ("engine-hpu", hpuQuantised, architecture.hpu.engine)] {
-                let program = try EngineProgram(quantised: quantised, pes: engine.pes, maccs: engine.maccs)
+                let program = try EngineProgram(quantised: quantised, pes: engine.pes, maccs: engine.maccs,
+                                                buffers: engine.activationDepth.flatMap { a in engine.outputDepth.map { (a, $0) } })
                 engines.append(.init(name: name, program: program, images: images.map(program.inputWords)))
             }
             let hardware = CascadeResult.Hardware(

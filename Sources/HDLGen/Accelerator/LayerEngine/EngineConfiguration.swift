@@ -15,7 +15,8 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     /// output buffer holds (each a power of two). Nil for the idealised engine of a workload
     /// known by its GEMMs alone, which the DSE models but nothing generates.
     public var activationDepth: Int?, outputDepth: Int?
-    /// Descriptors the register file holds: the network's layers.
+    /// Descriptors the register file holds: one per layer, or per distinct row band of a
+    /// layer that the engine runs in bands (up to three: first, middle, last).
     public var maxLayers: Int
     /// Bits of a memory line address.
     public var addressWidth: Int
@@ -36,6 +37,8 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
 
     /// The widest memory line: AXI4's widest data bus, which the engine's IP block uses.
     public static let maximumLineWidth = 1024
+    /// The most descriptors a register file holds (`maxLayers`).
+    public static let maximumDescriptors = 128
 
     /// Multipliers: P·K_t.
     public var multipliers: Int { pes * maccs }

@@ -38,7 +38,8 @@ struct EngineRegisterFile: Module {
 
         var readData = Signal.constant(0, .uint(32))
         let inCycleTable = (reg.address >= EngineRegister.layerCycles) & (reg.address < EngineRegister.layerCycles + c.layerSlots)
-        readData = m.mux(inCycleTable, layerCycles.read(reg.address.bits(slotWidth - 1, 0)), readData)
+        let cycleSlotRead = (reg.address - EngineRegister.layerCycles).truncated(to: slotWidth).asUInt
+        readData = m.mux(inCycleTable, layerCycles.read(cycleSlotRead), readData)
         let registers: [(Int, Signal)] = [
             (EngineRegister.status, .concatenation([.constant(0, .uint(30)), done, busy])),
             (EngineRegister.layerCount, layerCount.resized(to: 32)),

@@ -2,12 +2,21 @@
 /// the engine runs is a convolution over a `[C, H, W]` input held as lines of K_t channels
 /// (a fully connected layer is the convolution whose kernel covers the whole input),
 /// followed by bias, requantisation, an optional ReLU and a max pooling (1×1 for none).
+///
+/// A descriptor runs a *band* of the layer's rows, `bands` times: the geometry is the band's
+/// (its input rows, convolution rows and pooled rows, padding only where the band meets the
+/// map's border), and each repeat moves the input and output `inputAdvance` and
+/// `outputAdvance` lines on. A band's input and output are slices of maps held group by group
+/// in memory, so each is read or written as one segment per channel group, a skip apart.
 public enum DescriptorField: Int, CaseIterable, Sendable {
     /// Line addresses in memory: the input, the (pooled) output, the layer's first weight
     /// line and its first bias line.
     case inputAddress, outputAddress, weightAddress, biasAddress
-    /// Input lines (⌈C/K_t⌉·H·W), channel groups ⌈C/K_t⌉, height and width.
+    /// Input lines (⌈C/K_t⌉·H·W), channel groups ⌈C/K_t⌉, height and width: the band's.
     case inputLines, inputGroups, inputHeight, inputWidth
+    /// Lines of each channel group of the band's input (H·W), and the lines memory holds
+    /// between one group's and the next's (the map's other rows).
+    case inputSegment, inputSkip
     case kernelHeight, kernelWidth, strideY, strideX, dilationY, dilationX, padTop, padLeft
     /// Beats per window: ⌈C/K_t⌉·kh·kw.
     case beats
@@ -19,6 +28,10 @@ public enum DescriptorField: Int, CaseIterable, Sendable {
     case poolHeight, poolWidth, poolStrideY, poolStrideX, poolPadTop, poolPadLeft, pooledHeight, pooledWidth
     /// Output lines per position (⌈N/K_t⌉), and channels in the last of them (1…K_t).
     case outputGroups, lastLanes
+    /// Lines memory holds between one output group's pooled rows of the band and the next's.
+    case outputSkip
+    /// Times the band runs (≥ 1), and the lines its input and output move on each time.
+    case bands, inputAdvance, outputAdvance
 
     /// The field's word in a descriptor.
     public var index: Int { rawValue }

@@ -4,10 +4,10 @@
 /// Every layer is a convolution over an input held as lines of K_t channels (a fully
 /// connected layer is the convolution whose kernel covers its whole input): the reduction
 /// runs over taps and channel groups, an order the exact accumulation makes free to choose.
-/// Per layer, in phases, each the work of one sub-module:
+/// Per descriptor, in phases, each the work of one sub-module:
 /// 1. *fetch* the descriptor from the register file (`EngineRegisterFile`, `DescriptorFetch`);
-/// 2. *load the input* feature map into the activation buffer (`LineLoader`), where it stays
-///    for the whole layer: every tile of output channels reuses it, so it is read once;
+/// 2. *load the input* rows of the band into the activation buffer (`LineLoader`), where they
+///    stay for the whole band: every tile of output channels reuses them, so they are read once;
 /// 3. per tile of P output channels, *load its biases and weights* (P·beats lines), then
 ///    *compute*: sweep every output position, gathering each beat's K_t activations from
 ///    the buffer at the addresses of the on-the-fly im2col (`Im2colAddressGenerator`;
@@ -15,7 +15,9 @@
 /// 4. add the bias, requantise and apply ReLU (`Requantiser`), keeping the outputs in the
 ///    output buffer;
 /// 5. *write back*: max-pool the output buffer (a 1×1 window when the layer has no pooling)
-///    and write the lines out, waiting for every write to complete (`PoolingWriter`).
+///    and write the lines out, waiting for every write to complete (`PoolingWriter`);
+/// 6. while the descriptor's bands are not done, move its input and output on (*next band*)
+///    and go back to 2. A layer whose maps fit the buffers is one band.
 ///
 /// Ports: the memory port (`mem_*`, `MemoryPort`, master) and the register port (`reg_*`,
 /// `RegisterPort`, slave; map in `EngineRegister`).
@@ -32,7 +34,7 @@ public struct LayerEngine: Module {
         try UnitParameterError.check("engine", "pes", c.pes, in: 1...1024)
         try UnitParameterError.check("engine", "maccs", c.maccs, in: 1...1024)
         try UnitParameterError.check("engine", "addressWidth", c.addressWidth, in: 8...32)
-        try UnitParameterError.check("engine", "maxLayers", c.maxLayers, in: 1...32)
+        try UnitParameterError.check("engine", "maxLayers", c.maxLayers, in: 1...EngineConfiguration.maximumDescriptors)
         guard let activationDepth = c.activationDepth, let outputDepth = c.outputDepth else {
             throw UnitParameterError(unit: "engine", parameter: "buffers (an idealised engine, known by its GEMMs alone, has none): "
                                      + "activationDepth", value: 0, allowed: 2...(1 << 20))
@@ -88,8 +90,9 @@ public struct LayerEngine: Module {
 
     func fieldType(_ field: DescriptorField) -> SignalType {
         switch field {
-        case .inputAddress, .outputAddress, .weightAddress, .biasAddress: return .uint(configuration.addressWidth)
-        case .inputLines: return .uint(bitsToHold(activationDepth))
+        case .inputAddress, .outputAddress, .weightAddress, .biasAddress, .inputSkip, .outputSkip, .inputAdvance, .outputAdvance:
+            return .uint(configuration.addressWidth)
+        case .inputLines, .inputSegment: return .uint(bitsToHold(activationDepth))
         case .beats: return .uint(bitsToHold(configuration.maxWindow))
         case .outputPositions: return .uint(bitsToHold(outputDepth))
         case .shift: return .uint(shiftWidth)
@@ -104,7 +107,7 @@ public struct LayerEngine: Module {
         (Signal.constant(0, .sint(coordinateWidth)) - value).truncated(to: coordinateWidth)
     }
     enum Phase: CaseIterable {
-        case idle, fetch, loadInput, loadBias, loadWeights, compute, writeBack
+        case idle, fetch, nextBand, loadInput, loadBias, loadWeights, compute, writeBack
     }
 
     public func build(_ m: ModuleBuilder) throws {
@@ -134,7 +137,16 @@ public struct LayerEngine: Module {
         func field(_ f: DescriptorField) -> Signal { descriptor[f] }
         let fetched = phase.is(.fetch) & fetch.port("last_field")
 
-        // MARK: Loads: the input feature map, then per tile its biases and weights
+        // MARK: Bands: where the current one's input and output start
+        let band = m.register("band", .uint(dimensionWidth), reset: 0)
+        let inputOffset = m.register("band_input_offset", .uint(c.addressWidth), reset: 0)
+        let outputOffset = m.register("band_output_offset", .uint(c.addressWidth), reset: 0)
+        let bandStart = fetched | phase.is(.nextBand)
+        func located(_ address: DescriptorField, _ offset: Signal) -> Signal {
+            (field(address) + imageOffset + offset).truncated(to: c.addressWidth)
+        }
+
+        // MARK: Loads: the band's input rows, then per tile its biases and weights
         let loader = try m.instance(LineLoader(engine: self), name: "loader")
         let loaded = loader.port("loaded"), readAddress = loader.port("read_address")
         let responseIndex = loader.port("response_index")
@@ -192,8 +204,8 @@ public struct LayerEngine: Module {
                from: descriptor)
         let tileDone = writer.port("tile_done"), written = writer.port("written")
         let lastTile = tile + 1 == field(.tiles)
-        m.connect(writer.port("clear"), to: fetched)
-        m.connect(writer.port("output_address"), to: (field(.outputAddress) + imageOffset).truncated(to: c.addressWidth))
+        m.connect(writer.port("clear"), to: bandStart)
+        m.connect(writer.port("output_address"), to: located(.outputAddress, outputOffset))
         m.connect(writer.port("computing"), to: phase.is(.compute))
         m.connect(writer.port("store_valid"), to: requantiser.port("word_valid"))
         m.connect(writer.port("words"), to: requantiser.port("words"))
@@ -203,14 +215,18 @@ public struct LayerEngine: Module {
         m.connect(writer.port("write_done"), to: memPort.writeDone)
 
         // MARK: Sequencing
-        let inputLoad = fetched, tileLoad = (phase.is(.loadInput) & loaded) | (phase.is(.compute) & tileDone & !lastTile)
+        let inputLoad = bandStart, tileLoad = (phase.is(.loadInput) & loaded) | (phase.is(.compute) & tileDone & !lastTile)
         m.connect(loader.port("start"), to: inputLoad | tileLoad | (phase.is(.loadBias) & loaded))
-        m.connect(loader.port("address"), to: m.mux(inputLoad, (field(.inputAddress) + imageOffset).truncated(to: c.addressWidth),
+        m.connect(loader.port("address"), to: m.mux(inputLoad, located(.inputAddress, inputOffset),
                                                     m.mux(tileLoad, biasPointer, weightPointer)))
-        m.connect(loader.port("lines"), to: m.mux(inputLoad, field(.inputLines).resized(to: countWidth),
-                                                  m.mux(tileLoad, .constant(c.pes, .uint(countWidth)),
-                                                        (field(.beats).resized(to: countWidth) * c.pes).truncated(to: countWidth))))
-        let layerWritten = phase.is(.writeBack) & written, lastLayer = layer + 1 == layerCount
+        let parameterLines = m.mux(tileLoad, .constant(c.pes, .uint(countWidth)),
+                                   (field(.beats).resized(to: countWidth) * c.pes).truncated(to: countWidth))
+        m.connect(loader.port("lines"), to: m.mux(inputLoad, field(.inputLines).resized(to: countWidth), parameterLines))
+        // Biases and weights are consecutive lines: one segment.
+        m.connect(loader.port("segment"), to: m.mux(inputLoad, field(.inputSegment).resized(to: countWidth), parameterLines))
+        m.connect(loader.port("skip"), to: m.mux(inputLoad, field(.inputSkip), .constant(0, .uint(c.addressWidth))))
+        let bandWritten = phase.is(.writeBack) & written, lastBand = band + 1 >= field(.bands)
+        let layerWritten = bandWritten & lastBand, lastLayer = layer + 1 == layerCount
         m.connect(fetch.port("restart"), to: (phase.is(.idle) & start) | (layerWritten & !lastLayer))
         // The count including this cycle, so that layer 0's entry is its whole time.
         m.connect(registers.port("cycle_write"), to: layerWritten)
@@ -222,11 +238,13 @@ public struct LayerEngine: Module {
             m.assign(layer, 0)
             m.when(layerCount == 0) { m.assign(done, 1) } otherwise: { phase.go(to: .fetch) }
         }
-        m.when(phase.is(.fetch) & fetch.port("last_field")) {
-            phase.go(to: .loadInput)
-            m.connect(biasPointer, to: field(.biasAddress))
-            m.connect(weightPointer, to: field(.weightAddress))
-            m.assign(tile, 0)
+        for state in [Phase.fetch, .nextBand] {
+            m.when(phase.is(state) & bandStart) {
+                phase.go(to: .loadInput)
+                m.connect(biasPointer, to: field(.biasAddress))
+                m.connect(weightPointer, to: field(.weightAddress))
+                m.assign(tile, 0)
+            }
         }
         m.when(phase.is(.loadInput) & loaded) { phase.go(to: .loadBias) }
         m.when(phase.is(.loadBias) & loaded) {
@@ -241,7 +259,16 @@ public struct LayerEngine: Module {
             m.increment(tile)
             m.when(lastTile) { phase.go(to: .writeBack) } otherwise: { phase.go(to: .loadBias) }
         }
+        m.when(bandWritten & !lastBand) {
+            phase.go(to: .nextBand)
+            m.increment(band)
+            m.connect(inputOffset, to: (inputOffset + field(.inputAdvance)).truncated(to: c.addressWidth))
+            m.connect(outputOffset, to: (outputOffset + field(.outputAdvance)).truncated(to: c.addressWidth))
+        }
         m.when(layerWritten) {
+            m.assign(band, 0)
+            m.assign(inputOffset, 0)
+            m.assign(outputOffset, 0)
             m.when(lastLayer) {
                 phase.go(to: .idle)
                 m.assign(done, 1)

@@ -9,9 +9,10 @@ struct PoolingWalk {
     let descriptor: PortGroup<DescriptorBus>
 
     /// What the walk gives the writer: a pooled `line` in a cycle where `lineValid` and
-    /// `advance` hold; `busy` until the last line has left the pipeline.
+    /// `advance` hold, and `groupEnd` when it is its line group's last; `busy` until the last
+    /// line has left the pipeline.
     struct Output {
-        let lineValid: Signal, line: Signal, busy: Signal
+        let lineValid: Signal, line: Signal, groupEnd: Signal, busy: Signal
     }
 
     func build(_ m: ModuleBuilder, advance: Signal, start: Signal) -> Output {
@@ -32,6 +33,7 @@ struct PoolingWalk {
                                     & (poolColumn >= 0) & (poolColumn < d[.outputWidth]))
         let poolEntry = (lineGroupBase + poolRow * d[.outputWidth] + poolColumn).truncated(to: ceilLog2(engine.outputDepth)).asUInt
         let lastTapX = poolTapX + 1 == d[.poolWidth], lastTapY = poolTapY + 1 == d[.poolHeight]
+        let lastPosition = (poolX + 1 == d[.pooledWidth]) & (poolY + 1 == d[.pooledHeight])
         m.when(walking & advance) {
             m.when(lastTapX) {
                 m.assign(poolTapX, 0)
@@ -68,11 +70,11 @@ struct PoolingWalk {
         let tapInside = m.register("tap_inside_q", .bool), tapEntry = m.register("tap_entry", .uint(ceilLog2(engine.outputDepth)))
         let tapFirst = m.register("tap_first", .bool), tapLast = m.register("tap_last", .bool)
         let tapSlice = m.register("tap_slice", .uint(bitsToHold(slices)))
-        let tapLastGroup = m.register("tap_last_group", .bool)
+        let tapLastGroup = m.register("tap_last_group", .bool), tapGroupEnd = m.register("tap_group_end", .bool)
         let readValid = m.register("read_valid", .bool, reset: 0)
         let readInside = m.register("read_inside", .bool), readFirst = m.register("read_first", .bool)
         let readLast = m.register("read_last", .bool), readSlice = m.register("read_slice", .uint(bitsToHold(slices)))
-        let readLastGroup = m.register("read_last_group", .bool)
+        let readLastGroup = m.register("read_last_group", .bool), readGroupEnd = m.register("read_group_end", .bool)
         let laneWords = (0..<c.lanes).map { l in m.register("lane_word_\(l)", .sint(w)) }
         m.when(advance) {
             m.connect(tapValid, to: walking)
@@ -82,12 +84,14 @@ struct PoolingWalk {
             m.connect(tapLast, to: lastTapX & lastTapY)
             m.connect(tapSlice, to: slice)
             m.connect(tapLastGroup, to: lineGroup + 1 == d[.outputGroups])
+            m.connect(tapGroupEnd, to: lastPosition)
             m.connect(readValid, to: tapValid)
             m.connect(readInside, to: tapInside)
             m.connect(readFirst, to: tapFirst)
             m.connect(readLast, to: tapLast)
             m.connect(readSlice, to: tapSlice)
             m.connect(readLastGroup, to: tapLastGroup)
+            m.connect(readGroupEnd, to: tapGroupEnd)
             for l in 0..<c.lanes { m.connect(laneWords[l], to: lanes[l].read(tapEntry)) }
         }
 
@@ -108,6 +112,6 @@ struct PoolingWalk {
         let packed = Signal.concatenation(line.reversed())
         return Output(lineValid: readValid & readLast,
                       line: packed.width < c.lineWidth ? packed.resized(to: c.lineWidth) : packed,
-                      busy: walking | tapValid | readValid)
+                      groupEnd: readGroupEnd, busy: walking | tapValid | readValid)
     }
 }

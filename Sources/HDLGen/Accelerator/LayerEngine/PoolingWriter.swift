@@ -1,7 +1,8 @@
 /// The output buffer and the write-back: stores each requantised output position, tile by
 /// tile (entries of max(P, K_t) words), then max-pools the buffer (a 1×1 window when the
-/// layer has no pooling) and writes one line of K_t channels per pooled position, waiting
-/// until every write is acknowledged.
+/// layer has no pooling) and writes one line of K_t channels per pooled position, each line
+/// group's after the last's and `descriptor_output_skip` lines (a band's rows of a map held
+/// group by group), waiting until every write is acknowledged.
 ///
 /// Ports: `clear` (a new layer: the buffer from entry 0, lines from `output_address`);
 /// `computing`, `store_valid`, `words` (P words); `tile_done` with a tile's last position;
@@ -16,7 +17,7 @@ struct PoolingWriter: Module {
 
     static let fields: [DescriptorField] = [.outputHeight, .outputWidth, .outputPositions, .poolHeight, .poolWidth,
                                             .poolStrideY, .poolStrideX, .poolPadTop, .poolPadLeft, .pooledHeight,
-                                            .pooledWidth, .outputGroups, .lastLanes]
+                                            .pooledWidth, .outputGroups, .lastLanes, .outputSkip]
 
     func build(_ m: ModuleBuilder) throws {
         let c = engine.configuration, w = c.wordlength
@@ -45,7 +46,8 @@ struct PoolingWriter: Module {
                 m.assign(pendingValid, 1)
                 m.connect(pendingData, to: pooled.line)
                 m.connect(pendingAddress, to: writePointer)
-                m.increment(writePointer)
+                m.connect(writePointer, to: m.mux(pooled.groupEnd, (writePointer + d[.outputSkip] + 1).truncated(to: c.addressWidth),
+                                                  (writePointer + 1).truncated(to: c.addressWidth)))
             } otherwise: {
                 m.assign(pendingValid, 0)
             }
