@@ -73,3 +73,35 @@ struct RandomMemory {
         due.append(lastDue)
     }
 }
+
+/// One testbench of `SimulationBundle.sampled(_:stimulus:ports:outputs:)`: the ports it
+/// checks, in the cycles where the golden model specifies all of them.
+struct SampledCheck {
+    let ports: [String]
+    let cycles: [Int]
+    let bundle: SimulationBundle
+    /// The passes a clean run counts: per checked cycle, its cycle and each (one-element) port.
+    var checks: Int { cycles.count * (ports.count + 1) }
+}
+
+extension SimulationBundle {
+    /// `unit` under testbenches that drive `stimulus` and check each of `ports` in every cycle
+    /// where `outputs[c]` gives its value (absent: unspecified in that cycle): one testbench per
+    /// set of cycles that ports share, so that no port is checked where its value is free.
+    static func sampled(_ unit: some Module, stimulus: [String: [[Int]]], ports: [String],
+                        outputs: [[String: Int]]) throws -> [SampledCheck] {
+        var groups: [(cycles: [Int], ports: [String])] = []
+        for port in ports {
+            let cycles = outputs.indices.filter { outputs[$0][port] != nil }
+            if let group = groups.firstIndex(where: { $0.cycles == cycles }) { groups[group].ports.append(port) }
+            else { groups.append((cycles, [port])) }
+        }
+        return try groups.filter { !$0.cycles.isEmpty }.map { group in
+            let expected: [[[Int]]?] = outputs.map { cycle in
+                cycle[group.ports[0]] == nil ? nil : group.ports.map { [cycle[$0]!] }
+            }
+            return SampledCheck(ports: group.ports, cycles: group.cycles,
+                                bundle: try .sampled(unit, stimulus: stimulus, ports: group.ports, expected: expected))
+        }
+    }
+}
