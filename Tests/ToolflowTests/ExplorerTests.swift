@@ -105,7 +105,7 @@ import Testing
         let workload = try Self.exampleWorkload
         let explorer = Explorer(device: .zc706)
         let small = explorer.resources(of: EngineConfiguration(wordlength: 8, pes: 1, maccs: 1, for: workload))
-        let large = explorer.resources(of: EngineConfiguration(wordlength: 8, pes: 1, maccs: 64, for: workload))
+        let large = explorer.resources(of: Explorer.smallestEngine(wordlength: 8, pes: 1, maccs: 64, for: workload))
         #expect(!large.fits(in: small))
         let error = #expect(throws: ExplorationError.self) {
             try explorer.bestEngine(wordlength: 8, workload: workload, budget: small, maccs: 64, unit: "HPU")

@@ -42,7 +42,7 @@ public struct Explorer: Sendable {
             throw ExplorationError.invalidParameter(name: "workload", value: workload.name, allowed: "a network with CONV or FC layers")
         }
         let smallest = Self.smallestEngine(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
-        guard resources(of: smallest).fits(in: budget) else {
+        guard fitsAtAll(wordlength: wordlength, pes: 1, maccs: 1, workload: workload, budget: budget) else {
             throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallest),
                                                   budget: budget)
         }
@@ -69,7 +69,7 @@ public struct Explorer: Sendable {
                 // The layer engine's memory line must fit its AXI4 port.
                 if workload.geometries != nil, smallest.lineWidth > EngineConfiguration.maximumLineWidth { break }
                 // Resources grow with P: no larger P fits either.
-                guard resources(of: smallest).fits(in: budget) else { break }
+                guard fitsAtAll(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload, budget: budget) else { break }
                 guard let (candidate, seconds) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload,
                                                                 budget: budget, performance: performance,
                                                                 weightWordlength: weightWordlength)
@@ -106,6 +106,14 @@ public struct Explorer: Sendable {
         // One pooled row per band fits these depths by their definition.
         return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, running: layers,
                                    activationDepth: depths.activation, outputDepth: depths.output)!
+    }
+
+    /// Whether some engine at (P, K_t) fits `budget`: the one with the least buffer memory or,
+    /// as its descriptors for many bands take LUTs, the one that holds every layer whole.
+    func fitsAtAll(wordlength: Int, pes: Int, maccs: Int, workload: Workload, budget: Resources) -> Bool {
+        [Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload),
+         EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)]
+            .contains { resources(of: $0).fits(in: budget) }
     }
 
     /// The fastest engine at (P, K_t) within `budget`: for the layer engine, each activation
