@@ -5,7 +5,8 @@ import Testing
 /// The weight-truncation unit against the FixedPoint function the quantiser uses, for every
 /// shift, both roundings, all extreme values and ties, over a sweep of wordlengths.
 @Suite struct WeightTruncationUnitTests {
-    static let pairs = [(4, 2), (4, 3), (8, 2), (8, 3), (8, 4), (8, 6), (16, 2), (16, 3), (16, 4), (16, 6)]
+    // w_h = 3, 7 and 15 fill their shift input's range: no clamp to emit.
+    static let pairs = [(4, 2), (4, 3), (8, 2), (8, 3), (8, 4), (8, 6), (16, 2), (16, 3), (16, 4), (16, 6), (3, 2), (7, 4), (15, 6)]
 
     @Test(arguments: pairs.indices, Rounding.allCases)
     func matchesTheQuantisersFunction(pair: Int, rounding: Rounding) throws {

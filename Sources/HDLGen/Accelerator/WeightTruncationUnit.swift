@@ -48,8 +48,11 @@ public struct WeightTruncationUnit: Module {
         let valid = m.input("valid", .bool)
 
         // Shared by every lane: the clamped shift and the rounding bias 2^(s-1) (0 when s = 0).
-        let shift = m.wire("shift_clamped", m.mux(shiftInput > highWordlength,
-                                                  .constant(highWordlength, .uint(shiftWidth)), shiftInput))
+        // A w_h of 2^k − 1 fills the input's range: nothing to clamp.
+        let canExceed = (1 << shiftWidth) - 1 > highWordlength
+        let shift = m.wire("shift_clamped", canExceed ? m.mux(shiftInput > highWordlength,
+                                                              .constant(highWordlength, .uint(shiftWidth)), shiftInput)
+                                                      : shiftInput)
         var bias = Signal.constant(0, .uint(highWordlength))
         if rounding == .halfUp {
             for s in 1...highWordlength {

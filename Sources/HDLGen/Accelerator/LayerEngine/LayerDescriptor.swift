@@ -30,7 +30,7 @@ public enum DescriptorField: Int, CaseIterable, Sendable {
     case outputGroups, lastLanes
     /// Lines memory holds between one output group's pooled rows of the band and the next's.
     case outputSkip
-    /// Times the band runs (≥ 1), and the lines its input and output move on each time.
+    /// Times the band runs (0 runs it once too), and the lines its input and output move on each time.
     case bands, inputAdvance, outputAdvance
 
     /// The field's word in a descriptor.
