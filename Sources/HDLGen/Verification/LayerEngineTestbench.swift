@@ -1,7 +1,7 @@
 /// A system testbench for the `LayerEngine`: a memory model preloaded with `$readmemh`
 /// (random request stalls, a fixed latency plus random jitter, responses in order), a host
 /// that programs the register file and starts each run, and a final comparison of every
-/// expected line with the memory. It prints each run's and each layer's cycles, every
+/// expected line with the memory. It prints each run's and each descriptor's cycles, every
 /// mismatching line with its run and layer, and `N passed, N failed`.
 public struct LayerEngineTestbench: TestbenchSource {
     /// A line the memory must hold at the end, and the run and layer that wrote it.
@@ -142,7 +142,7 @@ public struct LayerEngineTestbench: TestbenchSource {
                     previous = 32'd0;
                     for (layer = 0; layer < command[31:0]; layer = layer + 1) begin
                         read_register(\(EngineRegister.layerCycles) + layer, value);
-                        $display("run %0d layer %0d: %0d cycles", run, layer, value - previous);
+                        $display("run %0d descriptor %0d: %0d cycles", run, layer, value - previous);
                         previous = value;
                     end
                     run = run + 1;

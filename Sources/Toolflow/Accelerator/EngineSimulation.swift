@@ -44,7 +44,7 @@ public struct EngineSimulation: Sendable {
             guard words.count >= 4, words[0] == "run", words.last == "cycles" else { continue }
             if words.count == 4, let total = Int(words[2]) {
                 images.append(ImageCycles(total: total, layers: []))
-            } else if words.count == 6, words[2] == "layer", let descriptor = Int(words[3].dropLast()), let cycles = Int(words[4]),
+            } else if words.count == 6, words[2] == "descriptor", let descriptor = Int(words[3].dropLast()), let cycles = Int(words[4]),
                       descriptorLayers.indices.contains(descriptor), !images.isEmpty {
                 let layer = descriptorLayers[descriptor]
                 if images[images.count - 1].layers.count == layer { images[images.count - 1].layers.append(0) }

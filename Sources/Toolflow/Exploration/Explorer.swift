@@ -65,9 +65,10 @@ public struct Explorer: Sendable {
         var best: (engine: EngineConfiguration, seconds: Double)?
         for maccs in maccSizes {
             for pes in peSizes {
-                let smallest = Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
                 // The layer engine's memory line must fit its AXI4 port.
-                if workload.geometries != nil, smallest.lineWidth > EngineConfiguration.maximumLineWidth { break }
+                // (The window, hence the bias and the line, is the same at every buffer depth.)
+                let line = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload).lineWidth
+                if workload.geometries != nil, line > EngineConfiguration.maximumLineWidth { break }
                 // Resources grow with P: no larger P fits either.
                 guard fitsAtAll(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload, budget: budget) else { break }
                 guard let (candidate, seconds) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload,
