@@ -136,8 +136,9 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--activation-depth and --output-depth go together")
         }
         for (flag, depth) in [("--activation-depth", activationDepth), ("--output-depth", outputDepth)] {
-            if let depth, !(2...(1 << 20)).contains(depth) || depth & (depth - 1) != 0 {
-                throw ValidationError("\(flag) \(depth) is not a power of two in 2...1048576")
+            let allowed = EngineConfiguration.bufferDepths
+            if let depth, !allowed.contains(depth) || depth & (depth - 1) != 0 {
+                throw ValidationError("\(flag) \(depth) is not a power of two in \(allowed)")
             }
         }
     }

@@ -11,25 +11,30 @@ import Testing
     /// The example's cascade: the HPU at 8 bits, the LPU at 4 bits derived from it, gBvSB(1, 2)
     /// with the lowest threshold that forwards at least `forwarding` of `images`.
     static func exampleProgram(hpuPEs: Int, lpuPEs: Int, maccs: Int, images: [ArraySlice<Float>], forwarding: Double = 1.0 / 3,
-                               rounding: Rounding = .halfUp, queueDepth: Int = 16) throws -> CascadeProgram {
+                               rounding: Rounding = .halfUp, queueDepth: Int = 16, lpuBuffers: Buffers? = nil,
+                               hpuBuffers: Buffers? = nil) throws -> CascadeProgram {
         let network = try Fixtures.exampleNetwork.get()
         let high = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-8.json").path)
         let low = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-4.json").path)
         return try program(high: QuantisedNetwork(network: network, quantisation: high), low: low, hpuPEs: hpuPEs, lpuPEs: lpuPEs,
-                           maccs: maccs, images: images, forwarding: forwarding, rounding: rounding, queueDepth: queueDepth)
+                           maccs: maccs, images: images, forwarding: forwarding, rounding: rounding, queueDepth: queueDepth,
+                           lpuBuffers: lpuBuffers, hpuBuffers: hpuBuffers)
     }
+
+    typealias Buffers = (activationDepth: Int, outputDepth: Int)
 
     /// The cascade of `high` and an LPU at `low`'s wordlength derived from it, gBvSB(m, n) with
     /// the lowest threshold that forwards at least `forwarding` of `images`.
     static func program(high hpu: QuantisedNetwork, low: Quantisation, hpuPEs: Int, lpuPEs: Int, maccs: Int,
                         images: [ArraySlice<Float>], forwarding: Double, rounding: Rounding = .halfUp, queueDepth: Int = 16,
-                        m: Int = 1, n: Int = 2) throws -> CascadeProgram {
+                        m: Int = 1, n: Int = 2, lpuBuffers: Buffers? = nil, hpuBuffers: Buffers? = nil) throws -> CascadeProgram {
         let lpu = try hpu.derivingLowPrecision(WordlengthSelection.lowPrecisionFormats(low, under: hpu.quantisation), rounding: rounding)
         func program(threshold: Int) throws -> CascadeProgram {
             let confidence = CascadeResult.ConfidenceUnit(m: m, n: n, threshold: Double(threshold) / 1024, thresholdWord: threshold,
                                                           thresholdFractionBits: 10, scoreFormat: lpu.outputFormats.last!)
             return try CascadeProgram(highPrecision: hpu, lowPrecision: lpu, rounding: rounding, hpuPEs: hpuPEs, lpuPEs: lpuPEs,
-                                      maccs: maccs, confidence: confidence, queueDepth: queueDepth)
+                                      maccs: maccs, confidence: confidence, queueDepth: queueDepth,
+                                      lpuBuffers: lpuBuffers, hpuBuffers: hpuBuffers)
         }
         let probe = try program(threshold: 0), last = probe.lpu.layers.count - 1
         let scores = images.map { image in
@@ -79,7 +84,9 @@ import Testing
                                                                      workload: workload, budget: device.budget(fraction: 0.8))
         let (lpu, hpu) = (architecture.lpu.engine, architecture.hpu.engine)
         #expect(lpu.maccs == hpu.maccs)
-        let program = try Self.exampleProgram(hpuPEs: hpu.pes, lpuPEs: lpu.pes, maccs: lpu.maccs, images: images, forwarding: 0.25)
+        let program = try Self.exampleProgram(hpuPEs: hpu.pes, lpuPEs: lpu.pes, maccs: lpu.maccs, images: images, forwarding: 0.25,
+                                              lpuBuffers: (lpu.activationDepth!, lpu.outputDepth!),
+                                              hpuBuffers: (hpu.activationDepth!, hpu.outputDepth!))
         let s = try simulate(program, images: images, simulator: .verilator)
         #expect(s.failed == 0, "\(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(2000))")
         let forwarded = s.decisions.filter(\.result.forwarded).count
@@ -92,6 +99,68 @@ import Testing
         let predicted = min(architecture.lpu.throughput, architecture.hpu.throughput / f) / device.clockHz
         let measured = try #require(s.imagesPerCycle)
         #expect(abs(measured - predicted) / predicted <= 0.10, "measured \(measured * 1000), DSE \(predicted * 1000) images per 1000 cycles")
+    }
+
+    /// Engines in row bands of their own: the HPU in the least buffers that hold a pooled row,
+    /// the LPU whole or in `lpuBufferScale` times its least, so that they run different numbers
+    /// of descriptors (the top gives both register files as many). Bit-exact, with random
+    /// stalls too, and in the modelled cycles without them.
+    @Test(arguments: [(Int?.none, LayerEngineTestbench.MemoryTiming()), (4, .init()),
+                      (4, .init(latency: 3, jitter: 5, stallPercent: 30, seed: 3))])
+    func enginesInRowBandsAreBitExact(lpuBufferScale: Int?, timing: LayerEngineTestbench.MemoryTiming) throws {
+        let images = Self.testImages(3, from: try Fixtures.exampleTest.get())
+        let layers = try EngineLayer.layers(of: try Fixtures.exampleNetwork.get()).map(\.geometry)
+        let least = EngineConfiguration.smallestDepths(pes: 4, maccs: 4, layers: layers)
+        let lpuLeast = EngineConfiguration.smallestDepths(pes: 8, maccs: 4, layers: layers)
+        let program = try Self.exampleProgram(hpuPEs: 4, lpuPEs: 8, maccs: 4, images: images,
+                                              lpuBuffers: lpuBufferScale.map { ($0 * lpuLeast.activation, $0 * lpuLeast.output) },
+                                              hpuBuffers: (least.activation, least.output))
+        let (lpu, hpu) = (program.lpu, program.hpu)
+        #expect(hpu.descriptorLayers.count > hpu.layers.count)
+        #expect(lpu.descriptorLayers.count != hpu.descriptorLayers.count)
+        let descriptors = max(lpu.descriptorLayers.count, hpu.descriptorLayers.count)
+        #expect(lpu.engine.maxLayers == descriptors && hpu.engine.maxLayers == descriptors)
+        let s = try simulate(program, images: images, timing: timing)
+        #expect(s.failed == 0, "\(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(2000))")
+        #expect(s.passed == program.testbench(images: images).testbench.expected.count)
+        #expect(s.decisions.contains { $0.result.forwarded })
+        let model = CascadeCycleModel(program: program).cycles(forwarded: s.decisions.map(\.result.forwarded))
+        if timing.stallPercent == 0 { #expect(s.cycles == model) } else { #expect((s.cycles ?? 0) > model) }
+    }
+
+    /// On a device with little block RAM the DSE's cascade runs both engines in row bands where
+    /// engines that hold whole maps would not fit; the cascade it sized runs an image through
+    /// both engines bit-exact.
+    @Test func dseCascadeOnADeviceWithLittleBlockRAMRunsInBands() throws {
+        let network = try Fixtures.exampleNetwork.get()
+        let images = Self.testImages(1, from: try Fixtures.exampleTest.get())
+        let workload = Workload(network)
+        var budget = Device.zc706.budget(fraction: 0.8)
+        budget.bram36 = 4
+        let explorer = Explorer(device: .zc706)
+        let architecture = try explorer.bestCascade(lowWordlength: 4, highWordlength: 8, forwardedFraction: 0.5,
+                                                    workload: workload, budget: budget)
+        #expect(architecture.resources.bram36 <= budget.bram36)
+        let (lpu, hpu) = (architecture.lpu.engine, architecture.hpu.engine)
+        let whole = [lpu, hpu].map { EngineConfiguration(wordlength: $0.wordlength, pes: $0.pes, maccs: $0.maccs, for: workload) }
+        #expect(explorer.resources(of: whole[0]).bram36 + explorer.resources(of: whole[1]).bram36 > budget.bram36)
+        let program = try Self.exampleProgram(hpuPEs: hpu.pes, lpuPEs: lpu.pes, maccs: lpu.maccs, images: images, forwarding: 1,
+                                              lpuBuffers: (lpu.activationDepth!, lpu.outputDepth!),
+                                              hpuBuffers: (hpu.activationDepth!, hpu.outputDepth!))
+        #expect(program.lpu.descriptorLayers.count + program.hpu.descriptorLayers.count > 2 * program.lpu.layers.count)
+        let s = try simulate(program, images: images)
+        #expect(s.failed == 0, "\(s.mismatches.prefix(8).joined(separator: "\n"))\n\(s.log.suffix(2000))")
+        #expect(s.passed == program.testbench(images: images).testbench.expected.count)
+        #expect(s.cycles == CascadeCycleModel(program: program).cycles(forwarded: s.decisions.map(\.result.forwarded)))
+    }
+
+    /// Buffer depths from a hostile cascade.json are refused with a reason, not trapped on.
+    @Test(arguments: [(0, 256), (100, 256), (256, -4), (1 << 21, 256)])
+    func badBufferDepthsAreRefused(activation: Int, output: Int) throws {
+        let images = Self.testImages(1, from: try Fixtures.exampleTest.get())
+        #expect {
+            _ = try Self.exampleProgram(hpuPEs: 4, lpuPEs: 4, maccs: 4, images: images, hpuBuffers: (activation, output))
+        } throws: { error in "\(error)".contains("is not a power of two") }
     }
 
     /// Memory stalls and jitter on both ports, a queue of two that fills (every image

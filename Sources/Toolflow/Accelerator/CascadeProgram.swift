@@ -27,20 +27,31 @@ public struct CascadeProgram: Sendable {
 
     /// `lowPrecision` must be `highPrecision` with its weights derived by the truncation unit
     /// (`QuantisedNetwork.derivingLowPrecision` with `rounding`): the LPU reads no others.
+    /// `lpuBuffers` and `hpuBuffers` give each engine's buffer depths, which decide its row
+    /// bands (`EngineProgram`); nil: buffers that hold every layer whole.
     public init(highPrecision: QuantisedNetwork, lowPrecision: QuantisedNetwork, rounding: Rounding,
                 hpuPEs: Int, lpuPEs: Int, maccs: Int, confidence: CascadeResult.ConfidenceUnit,
-                queueDepth: Int = CascadeTop.defaultQueueDepth) throws(ToolflowError) {
+                queueDepth: Int = CascadeTop.defaultQueueDepth,
+                lpuBuffers: (activationDepth: Int, outputDepth: Int)? = nil,
+                hpuBuffers: (activationDepth: Int, outputDepth: Int)? = nil) throws(ToolflowError) {
         let name = highPrecision.network.name
-        // The weights laid out for both tile heights; both engines on the wider memory line.
+        // The weights laid out for both tile heights; both engines on the wider memory line,
+        // with register files of as many descriptors (one register map for both).
         let channels = max(hpuPEs, lpuPEs)
-        var hpu = try EngineProgram(quantised: highPrecision, pes: hpuPEs, maccs: maccs, channelMultiple: channels)
-        var lpu = try EngineProgram(quantised: lowPrecision, pes: lpuPEs, maccs: maccs, channelMultiple: channels)
-        if lpu.engine.lineWidth < hpu.engine.lineWidth {
-            lpu = try EngineProgram(quantised: lowPrecision, pes: lpuPEs, maccs: maccs, lineWidth: hpu.engine.lineWidth,
-                                    channelMultiple: channels)
-        } else if hpu.engine.lineWidth < lpu.engine.lineWidth {
-            hpu = try EngineProgram(quantised: highPrecision, pes: hpuPEs, maccs: maccs, lineWidth: lpu.engine.lineWidth,
-                                    channelMultiple: channels)
+        func program(_ quantised: QuantisedNetwork, pes: Int, buffers: (activationDepth: Int, outputDepth: Int)?,
+                     lineWidth: Int? = nil, slots: Int? = nil) throws(ToolflowError) -> EngineProgram {
+            try EngineProgram(quantised: quantised, pes: pes, maccs: maccs, lineWidth: lineWidth, channelMultiple: channels,
+                              buffers: buffers, descriptorSlots: slots)
+        }
+        var hpu = try program(highPrecision, pes: hpuPEs, buffers: hpuBuffers)
+        var lpu = try program(lowPrecision, pes: lpuPEs, buffers: lpuBuffers)
+        let lineWidth = max(lpu.engine.lineWidth, hpu.engine.lineWidth)
+        let slots = max(lpu.engine.maxLayers, hpu.engine.maxLayers)
+        if (lpu.engine.lineWidth, lpu.engine.maxLayers) != (lineWidth, slots) {
+            lpu = try program(lowPrecision, pes: lpuPEs, buffers: lpuBuffers, lineWidth: lineWidth, slots: slots)
+        }
+        if (hpu.engine.lineWidth, hpu.engine.maxLayers) != (lineWidth, slots) {
+            hpu = try program(highPrecision, pes: hpuPEs, buffers: hpuBuffers, lineWidth: lineWidth, slots: slots)
         }
 
         var shifts: [Int] = []
@@ -78,7 +89,7 @@ public struct CascadeProgram: Sendable {
         thresholdWord = confidence.thresholdWord
     }
 
-    /// The cascade `flow` chose: `result`'s CEU, rounding and `hardware` tile sizes.
+    /// The cascade `flow` chose: `result`'s CEU, rounding and `hardware` tile sizes and buffers.
     public init(result: CascadeResult, highPrecision: QuantisedNetwork, lowPrecision: QuantisedNetwork) throws(ToolflowError) {
         guard let hardware = result.hardware else {
             throw .unsupportedByEngine(layer: highPrecision.network.name, reason: "the cascade result has no hardware section (the layer engine cannot run the network)")
@@ -88,7 +99,8 @@ public struct CascadeProgram: Sendable {
         }
         try self.init(highPrecision: highPrecision, lowPrecision: lowPrecision, rounding: result.weightRounding,
                       hpuPEs: hardware.hpu.pes, lpuPEs: hardware.lpu.pes, maccs: hardware.lpu.maccs,
-                      confidence: result.ceu, queueDepth: hardware.queueDepth)
+                      confidence: result.ceu, queueDepth: hardware.queueDepth,
+                      lpuBuffers: hardware.lpu.buffers, hpuBuffers: hardware.hpu.buffers)
     }
 
     /// What the cascade decides for one image, from the golden models of both engines and

@@ -43,10 +43,11 @@ public struct EngineProgram: Sendable {
     /// channels as well as of P (so that an engine with that many PEs reads them too).
     /// `mix` maps the engine's multipliers (nil: every PE on DSP48s). `buffers` gives the
     /// activation and output buffers' depths (powers of two), which decide the row bands; nil:
-    /// buffers that hold the largest layer whole.
+    /// buffers that hold the largest layer whole. `descriptorSlots` makes the register file
+    /// hold at least that many descriptors (a cascade's engines share one register map).
     public init(quantised: QuantisedNetwork, pes: Int, maccs: Int, lineWidth: Int? = nil,
                 channelMultiple: Int = 1, mix: MultiplierMix? = nil,
-                buffers: (activationDepth: Int, outputDepth: Int)? = nil) throws(ToolflowError) {
+                buffers: (activationDepth: Int, outputDepth: Int)? = nil, descriptorSlots: Int? = nil) throws(ToolflowError) {
         self.quantised = quantised
         let network = quantised.network
         let mapped = try EngineLayer.layers(of: network)
@@ -59,6 +60,11 @@ public struct EngineProgram: Sendable {
         var configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: layers.map(\.geometry),
                                                 sharedLineWidth: lineWidth)
         if let buffers {
+            let depths = EngineConfiguration.bufferDepths
+            for (name, depth) in [("activation", buffers.activationDepth), ("output", buffers.outputDepth)]
+            where !depths.contains(depth) || depth & (depth - 1) != 0 {
+                throw .unsupportedByEngine(layer: network.name, reason: "an \(name) buffer of \(depth) is not a power of two in \(depths)")
+            }
             guard let banded = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, running: layers.map(\.geometry),
                                                    activationDepth: buffers.activationDepth, outputDepth: buffers.outputDepth,
                                                    sharedLineWidth: lineWidth) else {
@@ -70,6 +76,7 @@ public struct EngineProgram: Sendable {
             configuration = banded
         }
         configuration.mix = mix
+        configuration.maxLayers = max(configuration.maxLayers, descriptorSlots ?? 0)
         do {
             engine = try LayerEngine(configuration)
         } catch {

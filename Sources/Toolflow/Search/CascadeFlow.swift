@@ -234,19 +234,14 @@ public struct CascadeFlow: Sendable {
                                                 buffers: engine.activationDepth.flatMap { a in engine.outputDepth.map { (a, $0) } })
                 engines.append(.init(name: name, program: program, images: images.map(program.inputWords)))
             }
-            let hardware = CascadeResult.Hardware(
-                device: device, modelPath: config.modelPath,
-                lpu: .init(pes: architecture.lpu.engine.pes, maccs: architecture.lpu.engine.maccs,
-                           imagesPerSecond: architecture.lpu.throughput),
-                hpu: .init(pes: architecture.hpu.engine.pes, maccs: architecture.hpu.engine.maccs,
-                           imagesPerSecond: architecture.hpu.throughput),
-                queueDepth: CascadeTop.defaultQueueDepth,
-                resources: ResourceModel(family: device.family).cascadeTop(
-                    lpu: architecture.lpu.engine, hpu: architecture.hpu.engine, classes: classes,
-                    sortedCount: ConfidenceEvaluationUnit.sortedCount(classes: classes, m: chosen.setting.m,
-                                                                      n: chosen.setting.n)))
-            result.hardware = hardware
+            // The resources of the top as generated (both engines hold as many descriptors).
+            result.hardware = CascadeResult.Hardware(
+                device: device, modelPath: config.modelPath, lpu: .init(architecture.lpu), hpu: .init(architecture.hpu),
+                queueDepth: CascadeTop.defaultQueueDepth, resources: Resources())
             let program = try CascadeProgram(result: result, highPrecision: hpuQuantised, lowPrecision: chosen.quantised)
+            result.hardware?.resources = ResourceModel(family: device.family).cascadeTop(
+                lpu: program.lpu.engine.configuration, hpu: program.hpu.engine.configuration, classes: classes,
+                sortedCount: ConfidenceEvaluationUnit.sortedCount(classes: classes, m: chosen.setting.m, n: chosen.setting.n))
             // Four test images, the last replaced by the first forwarded one if none of them is.
             var chosenImages = Array(0..<min(4, test.count))
             if chosenImages.allSatisfy({ program.decide(image: image($0)).ceu.confident }),

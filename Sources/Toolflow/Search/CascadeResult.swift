@@ -77,14 +77,34 @@ public struct CascadeResult: Codable, Sendable {
 
     /// The cascade as the DSE sized it: what `flow` generated and `simulate --cascade` runs.
     public struct Hardware: Codable, Sendable {
-        /// The tile sizes of one engine and the DSE's images per second for it alone.
+        /// The tile sizes and buffer depths of one engine and the DSE's images per second for it alone.
         public struct EngineTiles: Codable, Sendable {
             public var pes: Int
             public var maccs: Int
+            /// Lines of the activation buffer and entries of the output buffer, which decide the
+            /// row bands; nil (files written before bands): buffers that hold every layer whole.
+            public var activationDepth: Int?, outputDepth: Int?
             public var imagesPerSecond: Double
+
+            public init(pes: Int, maccs: Int, activationDepth: Int? = nil, outputDepth: Int? = nil, imagesPerSecond: Double) {
+                self.pes = pes; self.maccs = maccs; self.activationDepth = activationDepth; self.outputDepth = outputDepth
+                self.imagesPerSecond = imagesPerSecond
+            }
+
+            /// The DSE's engine: its tiles and buffers.
+            public init(_ design: EngineDesign) {
+                self.init(pes: design.engine.pes, maccs: design.engine.maccs, activationDepth: design.engine.activationDepth,
+                          outputDepth: design.engine.outputDepth, imagesPerSecond: design.throughput)
+            }
+
+            /// Both depths, as `EngineProgram` takes them.
+            public var buffers: (activationDepth: Int, outputDepth: Int)? {
+                activationDepth.flatMap { a in outputDepth.map { (a, $0) } }
+            }
 
             enum CodingKeys: String, CodingKey {
                 case pes, maccs
+                case activationDepth = "activation_depth", outputDepth = "output_depth"
                 case imagesPerSecond = "images_per_second"
             }
         }

@@ -39,6 +39,8 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     public static let maximumLineWidth = 1024
     /// The most descriptors a register file holds (`maxLayers`).
     public static let maximumDescriptors = 128
+    /// The depths a buffer may have (powers of two within).
+    public static let bufferDepths = 2...(1 << 20)
 
     /// Multipliers: P·K_t.
     public var multipliers: Int { pes * maccs }

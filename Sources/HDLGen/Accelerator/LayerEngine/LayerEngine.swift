@@ -37,10 +37,10 @@ public struct LayerEngine: Module {
         try UnitParameterError.check("engine", "maxLayers", c.maxLayers, in: 1...EngineConfiguration.maximumDescriptors)
         guard let activationDepth = c.activationDepth, let outputDepth = c.outputDepth else {
             throw UnitParameterError(unit: "engine", parameter: "buffers (an idealised engine, known by its GEMMs alone, has none): "
-                                     + "activationDepth", value: 0, allowed: 2...(1 << 20))
+                                     + "activationDepth", value: 0, allowed: EngineConfiguration.bufferDepths)
         }
         for (name, depth) in [("activationDepth", activationDepth), ("outputDepth", outputDepth), ("maxWindow", c.maxWindow)] {
-            try UnitParameterError.checkPowerOfTwo("engine", name, depth, in: 2...(1 << 20))
+            try UnitParameterError.checkPowerOfTwo("engine", name, depth, in: EngineConfiguration.bufferDepths)
         }
         guard c.pes % c.maccs == 0 || c.maccs % c.pes == 0 else {
             throw UnitParameterError(unit: "engine", parameter: "pes (a multiple or a divisor of maccs = \(c.maccs))",
