@@ -150,10 +150,12 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// The engine program for the network and the input words of the images to run; on bad
-    /// input, the message on standard error and exit status 2.
-    func prepare() throws -> (EngineProgram, [[Int32]]) {
+    /// input, the message on standard error and exit status 2. Without depths on the command
+    /// line, the buffers are the fastest that fit `budget` (whole maps where they fit), or
+    /// whole maps with no budget.
+    func prepare(budget: (device: Device, resources: Resources)? = nil) throws -> (EngineProgram, [[Int32]]) {
         do {
-            return try makeProgram()
+            return try makeProgram(budget: budget)
         } catch {
             TerminalText.writeError("\(error)")
             throw ExitCode(2)
@@ -170,7 +172,7 @@ struct EngineOptions: ParsableArguments {
         return dataset
     }
 
-    private func makeProgram() throws -> (EngineProgram, [[Int32]]) {
+    private func makeProgram(budget: (device: Device, resources: Resources)?) throws -> (EngineProgram, [[Int32]]) {
         guard let model else { throw ValidationError("--model is required") }
         let network = try ONNXImporter.importModel(atPath: model)
         let dataset = try dataset(for: network)
@@ -181,6 +183,12 @@ struct EngineOptions: ParsableArguments {
             chosen = try QuantisationSearch(network: network, data: dataset).explore(wordlength: wordlength).quantisation
         } else {
             chosen = try RangeCalibration.quantisation(for: network, data: dataset, wordlength: wordlength)
+        }
+        var buffers = buffers
+        if buffers == nil, let budget {
+            let engine = try Explorer(device: budget.device).engine(wordlength: chosen.wordlength, pes: pes, maccs: maccs,
+                                                                    workload: Workload(network), budget: budget.resources)
+            buffers = engine.activationDepth.flatMap { a in engine.outputDepth.map { (a, $0) } }
         }
         let program = try EngineProgram(quantised: try QuantisedNetwork(network: network, quantisation: chosen),
                                         pes: pes, maccs: maccs, buffers: buffers)
@@ -198,14 +206,21 @@ struct GenerateEngine: ParsableCommand {
         abstract: "The layer engine sized for a network, with a testbench running it on images.")
 
     @OptionGroup var engine: EngineOptions
-    @Option(help: "zc706, zcu102, or a device JSON file: the part and clock of the Vivado project.") var device = "zc706"
+    @Option(help: "zc706, zcu102, or a device JSON file: the part and clock of the Vivado project, and the resources the buffers must fit.")
+    var device = "zc706"
+    @Option(help: "Fraction of each device resource the engine may use, in (0, 1]; without --activation-depth and --output-depth, the buffers are the fastest that fit it.")
+    var budget = 0.8
     @Option(name: .shortAndLong, help: OutputOptions.folderHelp) var output: String
     @Flag(help: OutputOptions.forceHelp) var force = false
+
+    func validate() throws {
+        guard budget > 0, budget <= 1 else { throw ValidationError("--budget \(budget) is outside (0, 1]") }
+    }
 
     func run() throws {
         let folder = try OutputOptions.folder(output, inputs: engine.inputs + [device], force: force)
         let board = try Device.resolve(device)   // a bad device exits 2 through the tool's main
-        let (program, words) = try engine.prepare()
+        let (program, words) = try engine.prepare(budget: (board, board.budget(fraction: budget)))
         let testbench = program.testbench(images: words, timing: .init())
         let bundle = SimulationBundle(circuit: try Circuit(program.engine), testbench: testbench,
                                       provenance: ["\(program.quantised.network.name) on \(words.count) image(s)"])
@@ -216,7 +231,10 @@ struct GenerateEngine: ParsableCommand {
         try folder.write(files)
         let e = program.engine
         print(["\(e.name): \(e.summary)",
-               "  buffers: \(e.activationDepth) activation lines, \(e.outputDepth) output entries, \(e.maxWindow) weight beats",
+               "  buffers: \(e.activationDepth) activation lines, \(e.outputDepth) output entries, \(e.maxWindow) weight beats; "
+                   + "\(program.layers.count) layers in \(program.descriptorLayers.count) descriptors",
+               "  model:   \(ResourceModel(family: board.family).layerEngine(e.configuration)) of \(board.name)'s budget "
+                   + "\(board.budget(fraction: budget))",
                "  RTL:        " + bundle.circuit.modules.map { "rtl/\($0.name).v" }.joined(separator: ", "),
                "  testbench:  tb/\(testbench.name).v, \(testbench.summary)",
                "  IP block:   \(LayerEngineAXI(engine: e).name) (AXI4 master and AXI4-Lite slave), vivado/build.tcl for \(board.part), \(e.name).core for FuseSoC",

@@ -37,6 +37,54 @@ struct GenerateEngineCLITests {
         #expect(core.contains("tb/memory.hex : {file_type: user, copyto: memory.hex}"))
     }
 
+    /// A device whose block RAM cannot hold the maps whole (strided, padded and pooled layers):
+    /// the buffers are the fastest that fit, the layers run in row bands, and the testbench
+    /// passes; on ZC706 the same engine holds every layer whole.
+    @Test(.enabled(if: requireTool("iverilog")),
+          arguments: [(FlowCommandTests.example("model.onnx"), FlowCommandTests.example("eval"), 3, "1"),
+                      (CLI.fixtures.appendingPathComponent("strided_bn_opset21/model.onnx").path,
+                       CLI.fixtures.appendingPathComponent("strided_bn_opset21").path, 5, "0.5")])
+    func aDeviceWithLittleBlockRAMGetsRowBands(model: String, data: String, bram36: Int, budget: String) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let board = folder.appendingPathComponent("little.json")
+        try #"{"name": "little", "part": "xc7z045ffg900-2", "family": "xc7", "dsp": 900, "lut": 218600, "ff": 437200, "#
+            .appending(#""bram36": \#(bram36), "clockMHz": 150, "bandwidthGBps": 4.2}"#).write(to: board, atomically: true, encoding: .utf8)
+        func generate(_ device: String, _ output: URL) throws -> (layers: Int, descriptors: Int, blockRAM: Double) {
+            let result = try CLI.run(["generate", "engine", "--model", model, "--data", data, "--images", "2", "--wordlength", "6",
+                                      "--pes", "2", "--maccs", "2", "--device", device, "--budget", budget, "-o", output.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            // "… N layers in M descriptors" and "model: … X BRAM36 of …"
+            let words = result.stdout.split(whereSeparator: \.isWhitespace).map(String.init)
+            let layers = try #require(words.firstIndex(of: "layers").flatMap { Int(words[$0 - 1]) }, "\(result.stdout)")
+            let descriptors = try #require(words.firstIndex(of: "descriptors").flatMap { Int(words[$0 - 1]) })
+            let blockRAM = try #require(words.firstIndex(of: "BRAM36").flatMap { Double(words[$0 - 1]) })
+            return (layers, descriptors, blockRAM)
+        }
+        let whole = try generate("zc706", folder.appendingPathComponent("whole"))
+        #expect(whole.descriptors == whole.layers)
+        let little = folder.appendingPathComponent("little")
+        let banded = try generate(board.path, little)
+        #expect(banded.descriptors > banded.layers)
+        #expect(banded.blockRAM <= Double(bram36) * Double(budget)! && banded.blockRAM < whole.blockRAM)
+        let sim = try CommandLineRun.run("/usr/bin/env", ["make", "-C", little.path, "sim"])
+        #expect(sim.status == 0, "\(sim.standardOutput)\(sim.standardError)")
+        let closing = sim.standardOutput.split(separator: "\n").last { $0.hasSuffix("failed") }
+        #expect(closing?.hasSuffix(" passed, 0 failed") == true && (closing.flatMap { Int($0.split(separator: " ")[0]) } ?? 0) > 0)
+    }
+
+    /// Tile sizes that fit the device in no buffers: exit 2, a reason, nothing written.
+    @Test func anEngineTooLargeForTheDeviceExits2AndWritesNothing() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("engine")
+        let result = try CLI.run(["generate", "engine", "--model", shapes.appendingPathComponent("model.onnx").path,
+                                  "--data", shapes.path, "--pes", "2", "--maccs", "2", "--device", "zc706", "--budget", "0.001",
+                                  "-o", output.path])
+        expectInputError(status: result.status, standardError: result.stderr, mentioning: "does not fit the budget in any buffers")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
     @Test func anUnknownDeviceExits2AndWritesNothing() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

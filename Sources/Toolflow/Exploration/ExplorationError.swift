@@ -3,6 +3,8 @@
 public enum ExplorationError: Error, Equatable, CustomStringConvertible, Sendable {
     /// Not even one PE of one MACC (with its buffers) fits.
     case budgetTooSmall(unit: String, wordlength: Int, needed: Resources, budget: Resources)
+    /// The engine at the tile sizes the user fixed fits the budget in no buffers.
+    case engineTooLarge(engine: String, needed: Resources, budget: Resources)
     case invalidParameter(name: String, value: String, allowed: String)
     /// A wordlength with no accuracy figure, or no wordlength meeting a tolerance.
     case noWordlength(String)
@@ -10,9 +12,11 @@ public enum ExplorationError: Error, Equatable, CustomStringConvertible, Sendabl
     public var description: String {
         switch self {
         case let .budgetTooSmall(unit, wordlength, needed, budget):
-            func text(_ r: Resources) -> String { "\(r.dsp) DSP, \(r.lut) LUT, \(r.ff) FF, \(r.bram36) BRAM36" }
             return "the budget is too small for one PE of the \(unit) at \(wordlength) bits: it needs "
-                + "\(text(needed)); the budget is \(text(budget))"
+                + "\(needed); the budget is \(budget)"
+        case let .engineTooLarge(engine, needed, budget):
+            return "the \(engine) does not fit the budget in any buffers: with the least (one pooled row per band) it needs "
+                + "\(needed); the budget is \(budget); choose fewer PEs or MACCs"
         case let .invalidParameter(name, value, allowed):
             return "\(name) = \(value) is outside the allowed range \(allowed)"
         case let .noWordlength(reason):

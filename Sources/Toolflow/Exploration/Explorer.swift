@@ -153,6 +153,19 @@ public struct Explorer: Sendable {
         return best.map { ($0.engine, $0.seconds) }
     }
 
+    /// The engine at the tile sizes a user fixed, with the fastest buffers within `budget`:
+    /// whole maps where they fit, else row bands; what `generate engine --device` builds.
+    public func engine(wordlength: Int, pes: Int, maccs: Int, workload: Workload, budget: Resources) throws -> EngineConfiguration {
+        guard let (engine, _) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload, budget: budget,
+                                               performance: performance(bandwidthShare: 1), weightWordlength: nil) else {
+            let least = Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+            _ = try LayerEngine(least)   // an engine the generator refuses whatever its buffers: its reason
+            throw ExplorationError.engineTooLarge(engine: "engine of \(pes) PEs × \(maccs) MACCs at \(wordlength) bits",
+                                                  needed: resources(of: least), budget: budget)
+        }
+        return engine
+    }
+
     /// The smallest x ≤ limit for each value of ⌈s/x⌉, over the sizes s, ascending.
     static func steps(_ sizes: [Int], upTo limit: Int) -> [Int] {
         var result = Set([1, limit])

@@ -1,6 +1,6 @@
 /// FPGA resources: DSP slices, LUTs (every LUT site: logic, shift registers and distributed
 /// RAM), flip-flops and block RAM in 36 Kb equivalents (a RAMB18 counts as half).
-public struct Resources: Codable, Hashable, Sendable {
+public struct Resources: Codable, Hashable, Sendable, CustomStringConvertible {
     public var dsp: Int
     public var lut: Int
     public var ff: Int
@@ -11,6 +11,9 @@ public struct Resources: Codable, Hashable, Sendable {
     }
 
     public static let zero = Resources()
+
+    /// E.g. "7 DSP, 4594 LUT, 3037 FF, 4.0 BRAM36".
+    public var description: String { "\(dsp) DSP, \(lut) LUT, \(ff) FF, \(bram36) BRAM36" }
 
     public static func + (a: Resources, b: Resources) -> Resources {
         Resources(dsp: a.dsp + b.dsp, lut: a.lut + b.lut, ff: a.ff + b.ff, bram36: a.bram36 + b.bram36)
