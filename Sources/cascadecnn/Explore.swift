@@ -3,7 +3,7 @@ import Foundation
 import Toolflow
 
 /// `cascadecnn explore`: the design-space exploration on its own, for the paper's networks
-/// (no weights needed) or an ONNX model: the best single-stage design per wordlength and,
+/// (their shapes as the layer engine runs them, no weights needed) or an ONNX model: the best single-stage design per wordlength and,
 /// given the fraction the CEU forwards, the cascade's speed-up over a baseline.
 struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +24,8 @@ struct Explore: ParsableCommand {
     @Option(help: "The LPU's wordlength.") var lpuWordlength: Int = 4
     @Option(help: "The HPU's wordlength.") var hpuWordlength: Int = 8
     @Option(help: "Baseline wordlengths, comma-separated (default 5,6,7).") var baselineWordlength: String = "5,6,7"
-    @Option(help: "Images per batch of the FC layers (their weights are reused over a batch).") var batch: Int = 16
+    @Option(help: "Images per batch of the FC layers, for networks the layer engine cannot run (an idealised engine's).")
+    var batch: Int = 16
 
     func validate() throws {
         guard budget > 0, budget <= 1 else { throw ValidationError("--budget \(budget) is outside (0, 1]") }
@@ -100,12 +101,17 @@ struct Explore: ParsableCommand {
                   + "\(formatNumber(design.throughput, decimals: 1)) images/s): "
                   + "\(formatNumber(cascade.throughput / design.throughput, decimals: 2))×")
         }
+        let cycles = workload.geometries != nil
+            ? "cycles from the layer engine's own cycle model (row bands; loads, compute and write-back one after "
+                + "another; FC weights read once per image)"
+            : "cycles from an idealised GEMM engine that no RTL implements, as the layer engine cannot run this network "
+                + "(FC weights reused over batches of \(batch))"
         print("""
 
             The paper reports up to +55 % (VGG-16) and +48 % (AlexNet) over 5- to 7-bit baselines on ZC706 and \
-            ZCU102. Here: the generated MM engine as Yosys maps it (DSPs from 5 bits, LUT multipliers below, \
-            no DSP packing), resources from the model calibrated against yosys synth_xilinx, FC weights reused \
-            over batches of \(batch), the off-chip bandwidth shared between LPU and HPU.
+            ZCU102. Here: the generated layer engine as Yosys maps it (DSPs from 5 bits, LUT multipliers below, \
+            no DSP packing), resources from the model calibrated against yosys synth_xilinx, \(cycles), the \
+            off-chip bandwidth shared between LPU and HPU.
             """)
     }
 

@@ -14,12 +14,25 @@ import Testing
               outputElements: 10, isFullyConnected: true),
     ], classes: 10)
 
-    @Test func paperNetworksHaveTheirKnownSizes() {
-        // VGG-16: 15.47 G multiply-accumulates per image; AlexNet (grouped): 0.72 G.
+    @Test func paperNetworksHaveTheirKnownSizes() throws {
+        // VGG-16: 15.47 G multiply-accumulates per image; torchvision's AlexNet: 0.714 G.
         #expect(abs(Double(PaperNetworks.vgg16.maccs) / 15.47e9 - 1) < 0.01)
-        #expect(abs(Double(PaperNetworks.alexNet.maccs) / 0.724e9 - 1) < 0.01)
+        #expect(abs(Double(PaperNetworks.alexNet.maccs) / 0.714e9 - 1) < 0.01)
         #expect(PaperNetworks.vgg16.layers.count == 16 && PaperNetworks.alexNet.layers.count == 8)
-        #expect(PaperNetworks.alexNet.layers[1].gemm == GEMMShape(m: 27 * 27, n: 128, k: 48 * 25, groups: 2))
+        // Both as the layer engine runs them: pooling fused, FC layers as convolutions over
+        // their whole input, the first layer reading the host's image.
+        let vgg = try #require(PaperNetworks.vgg16.geometries), alexNet = try #require(PaperNetworks.alexNet.geometries)
+        for (layers, workload) in [(vgg, PaperNetworks.vgg16), (alexNet, PaperNetworks.alexNet)] {
+            #expect(zip(layers, workload.layers).allSatisfy { $0.maccs == $1.gemm.maccs })
+            #expect(layers.map(\.readsHostInput) == [true] + Array(repeating: false, count: layers.count - 1))
+        }
+        #expect((vgg[1].inputChannels, vgg[1].inputHeight, vgg[1].outputHeight, vgg[1].pooledHeight, vgg[1].poolArea) == (64, 224, 224, 112, 4))
+        #expect((vgg[12].outputHeight, vgg[12].pooledHeight) == (14, 7))
+        #expect((vgg[13].inputChannels, vgg[13].kernelHeight, vgg[13].kernelWidth, vgg[13].positions) == (512, 7, 7, 1))
+        #expect((alexNet[0].kernelHeight, alexNet[0].strideY, alexNet[0].padTop, alexNet[0].outputHeight, alexNet[0].pooledHeight)
+                == (11, 4, 2, 55, 27))
+        #expect((alexNet[4].outputHeight, alexNet[4].pooledHeight, alexNet[5].inputChannels * alexNet[5].kernelHeight
+                 * alexNet[5].kernelWidth) == (13, 6, 9216))
     }
 
     @Test func stepsAreTheSmallestSizeOfEachQuotient() {

@@ -163,29 +163,24 @@ import Testing
         #expect(design.throughput <= roomy.throughput)
     }
 
-    /// VGG-16's first, a 256-channel and a 512-channel convolution at 224×224 input: maps far
-    /// larger than either board's block RAM. The DSE now finds engines that run them in bands.
-    @Test(arguments: [(Device.zc706, 4), (.zc706, 8), (.zcu102, 8)])
-    func imageNetLayersFitInBands(device: Device, wordlength: Int) throws {
-        func conv(_ name: String, _ c: Int, _ n: Int, _ size: Int, pooled: Bool) -> Workload.Layer {
-            let out = pooled ? size / 2 : size
-            let g = LayerGeometry(inputChannels: c, inputHeight: size, inputWidth: size, kernelHeight: 3, kernelWidth: 3, padTop: 1,
-                                  outputChannels: n, outputHeight: size, outputWidth: size, pooledHeight: out, pooledWidth: out,
-                                  poolArea: pooled ? 4 : 1, poolingRows: RowWindow(kernel: pooled ? 2 : 1, stride: pooled ? 2 : 1))
-            return Workload.Layer(name: name, gemm: GEMMShape(m: size * size, n: n, k: 9 * c), inputElements: c * size * size,
-                                  outputElements: n * out * out, isFullyConnected: false, geometry: g)
-        }
-        let workload = Workload(name: "vgg16-convolutions", layers: [
-            conv("conv1_2", 64, 64, 224, pooled: true), conv("conv3_2", 256, 256, 56, pooled: false),
-            conv("conv5_2", 512, 512, 14, pooled: false)], classes: 10)
+    /// VGG-16 and AlexNet at 224×224, whose maps are far larger than either board's block
+    /// RAM (VGG-16's even at one PE): the DSE finds engines that run them in bands.
+    @Test(arguments: [("vgg16", Device.zc706, 4), ("vgg16", .zc706, 8), ("vgg16", .zcu102, 8), ("alexnet", .zc706, 8),
+                      ("alexnet", .zcu102, 4)])
+    func imageNetNetworksFitInBands(network: String, device: Device, wordlength: Int) throws {
+        let workload = try #require(PaperNetworks.workload(named: network))
         let budget = device.budget(fraction: 0.8)
         let design = try Explorer(device: device).bestEngine(wordlength: wordlength, workload: workload, budget: budget)
         #expect(design.resources.fits(in: budget))
-        let whole = EngineConfiguration(wordlength: wordlength, pes: design.engine.pes, maccs: design.engine.maccs, for: workload)
-        #expect(!Explorer(device: device).resources(of: whole).fits(in: budget))
         let model = EngineCycleModel(design.engine)
-        #expect(model.bandRuns(workload.layers[0].geometry!)!.reduce(0) { $0 + $1.count } > 1)
+        if network == "vgg16" {
+            let whole = EngineConfiguration(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
+            #expect(!Explorer(device: device).resources(of: whole).fits(in: budget))
+            #expect(model.bandRuns(workload.layers[0].geometry!.folded(maccs: design.engine.maccs))!.reduce(0) { $0 + $1.count } > 1)
+        }
+        #expect(design.engine.maxLayers <= EngineConfiguration.maximumDescriptors)
         #expect(design.throughput > 0 && design.throughput.isFinite)
+        #expect(design.layers.map(\.cycles) == workload.layers.map { model.cycles($0.geometry!.folded(maccs: design.engine.maccs))!.total })
     }
 
     /// Buffers too small for one row of a layer are refused, naming the layer.

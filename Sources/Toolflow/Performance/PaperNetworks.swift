@@ -1,5 +1,5 @@
 /// The layer shapes of the paper's networks, VGG-16 and AlexNet (ImageNet, 1000 classes),
-/// as workloads: no weights are needed to explore their performance.
+/// as workloads the layer engine runs: no weights are needed to explore their performance.
 public enum PaperNetworks {
     /// The names `workload(named:)` accepts.
     public static let names = ["vgg16", "alexnet"]
@@ -28,16 +28,17 @@ public enum PaperNetworks {
         return Workload(name: "vgg16", layers: builder.layers, classes: 1000)
     }
 
-    /// AlexNet as in Caffe's bvlc_alexnet: 227×227 images, grouped conv2, conv4 and conv5.
+    /// AlexNet as torchvision has it on 224×224 images (one group per convolution, no LRN;
+    /// its adaptive average pooling is the identity at 6×6): the shape today's exporters write.
     public static var alexNet: Workload {
-        var builder = Builder(channels: 3, size: 227)
-        builder.convolution("conv1", outputChannels: 96, kernel: 11, stride: 4)
+        var builder = Builder(channels: 3, size: 224)
+        builder.convolution("conv1", outputChannels: 64, kernel: 11, stride: 4, pad: 2)
         builder.pool(kernel: 3, stride: 2)
-        builder.convolution("conv2", outputChannels: 256, kernel: 5, pad: 2, groups: 2)
+        builder.convolution("conv2", outputChannels: 192, kernel: 5, pad: 2)
         builder.pool(kernel: 3, stride: 2)
         builder.convolution("conv3", outputChannels: 384, kernel: 3, pad: 1)
-        builder.convolution("conv4", outputChannels: 384, kernel: 3, pad: 1, groups: 2)
-        builder.convolution("conv5", outputChannels: 256, kernel: 3, pad: 1, groups: 2)
+        builder.convolution("conv4", outputChannels: 256, kernel: 3, pad: 1)
+        builder.convolution("conv5", outputChannels: 256, kernel: 3, pad: 1)
         builder.pool(kernel: 3, stride: 2)
         builder.fullyConnected("fc6", outputs: 4096)
         builder.fullyConnected("fc7", outputs: 4096)
@@ -45,31 +46,58 @@ public enum PaperNetworks {
         return Workload(name: "alexnet", layers: builder.layers, classes: 1000)
     }
 
-    /// Follows a square feature map through the layers, recording each layer's GEMM.
+    /// Follows a square feature map through the layers, each one as the layer engine runs it
+    /// (`EngineLayer`: an FC layer is the convolution whose kernel covers its input, a max
+    /// pooling fused into the layer before it), with its GEMM.
     private struct Builder {
         var channels: Int
         var size: Int
-        var layers: [Workload.Layer] = []
+        var engineLayers: [EngineLayer] = []
+        var gemms: [(shape: GEMMShape, isFullyConnected: Bool)] = []
 
-        mutating func convolution(_ name: String, outputChannels: Int, kernel: Int, stride: Int = 1, pad: Int = 0,
-                                  groups: Int = 1) {
-            let out = (size + 2 * pad - kernel) / stride + 1
-            layers.append(Workload.Layer(
-                name: name, gemm: GEMMShape(m: out * out, n: outputChannels / groups, k: channels / groups * kernel * kernel,
-                                            groups: groups),
-                inputElements: channels * size * size, outputElements: outputChannels * out * out, isFullyConnected: false))
-            channels = outputChannels
-            size = out
+        var layers: [Workload.Layer] {
+            var engineLayers = engineLayers
+            engineLayers[0].readsHostInput = true
+            return zip(engineLayers, gemms).map { layer, gemm in
+                let g = layer.geometry
+                return Workload.Layer(name: layer.name, gemm: gemm.shape, inputElements: g.inputChannels * g.inputHeight * g.inputWidth,
+                                      outputElements: g.outputChannels * g.positions, isFullyConnected: gemm.isFullyConnected,
+                                      geometry: g)
+            }
         }
 
-        mutating func pool(kernel: Int, stride: Int) { size = (size - kernel) / stride + 1 }
+        mutating func convolution(_ name: String, outputChannels: Int, kernel: Int, stride: Int = 1, pad: Int = 0) {
+            let out = (size + 2 * pad - kernel) / stride + 1
+            let window = Window2D(kernelHeight: kernel, kernelWidth: kernel, strideY: stride, strideX: stride,
+                                  padTop: pad, padLeft: pad, padBottom: pad, padRight: pad)
+            append(name, outputChannels: outputChannels, window: window, outputSize: out,
+                   gemm: (GEMMShape(m: out * out, n: outputChannels, k: channels * kernel * kernel), false))
+        }
+
+        /// A max pooling (no padding, floor mode) of the last layer's output.
+        mutating func pool(kernel: Int, stride: Int) {
+            size = (size - kernel) / stride + 1
+            engineLayers[engineLayers.count - 1].pooling = Window2D(kernelHeight: kernel, kernelWidth: kernel,
+                                                                    strideY: stride, strideX: stride)
+            engineLayers[engineLayers.count - 1].pooledHeight = size
+            engineLayers[engineLayers.count - 1].pooledWidth = size
+        }
 
         mutating func fullyConnected(_ name: String, outputs: Int) {
-            let inputs = channels * size * size
-            layers.append(Workload.Layer(name: name, gemm: GEMMShape(m: 1, n: outputs, k: inputs), inputElements: inputs,
-                                         outputElements: outputs, isFullyConnected: true))
-            channels = outputs
-            size = 1
+            append(name, outputChannels: outputs, window: Window2D(kernelHeight: size, kernelWidth: size), outputSize: 1,
+                   gemm: (GEMMShape(m: 1, n: outputs, k: channels * size * size), true))
+        }
+
+        private mutating func append(_ name: String, outputChannels: Int, window: Window2D, outputSize: Int,
+                                     gemm: (shape: GEMMShape, isFullyConnected: Bool)) {
+            engineLayers.append(EngineLayer(layerIndex: engineLayers.count, outputLayerIndex: engineLayers.count, name: name,
+                                            inputShape: [channels, size, size], outputChannels: outputChannels, window: window,
+                                            outputHeight: outputSize, outputWidth: outputSize, relu: true,
+                                            pooling: Window2D(kernelHeight: 1, kernelWidth: 1),
+                                            pooledHeight: outputSize, pooledWidth: outputSize))
+            gemms.append(gemm)
+            channels = outputChannels
+            size = outputSize
         }
     }
 }

@@ -18,6 +18,6 @@ extension CascadeReport {
                                              points: operatingPoints)
         return CascadeReport(network: workload.name, device: device, budgetFraction: budgetFraction, wordlengths: figures,
                              thresholds: thresholds, speedUps: speedUps, chosenTolerance: chosenTolerance,
-                             notes: modelNotes(device: device, batch: batch))
+                             notes: modelNotes(device: device, batch: batch, engineRuns: workload.geometries != nil))
     }
 }
