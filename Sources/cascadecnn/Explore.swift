@@ -26,6 +26,8 @@ struct Explore: ParsableCommand {
     @Option(help: "Baseline wordlengths, comma-separated (default 5,6,7).") var baselineWordlength: String = "5,6,7"
     @Option(help: "Images per batch of the FC layers, for networks the layer engine cannot run (an idealised engine's).")
     var batch: Int = 16
+    @Option(help: "text (tables) or json (the same figures, every layer's too, on standard output).")
+    var format: ExplorationFormat = .text
 
     func validate() throws {
         guard budget > 0, budget <= 1 else { throw ValidationError("--budget \(budget) is outside (0, 1]") }
@@ -64,6 +66,9 @@ struct Explore: ParsableCommand {
         let workload = try workload()
         let explorer = Explorer(device: device, batch: batch)
         let resources = device.budget(fraction: budget)
+        if format == .json {
+            return print(try json(workload: workload, device: device, explorer: explorer, resources: resources))
+        }
         print("\(workload.name) on \(device.name) (\(device.part)): \(formatNumber(Double(workload.maccs) / 1e9)) G MACC/image, "
               + "\(formatNumber(device.clockMHz)) MHz, \(formatNumber(device.bandwidthGBps)) GB/s, budget "
               + "\(formatNumber(100 * budget)) %: \(resources.dsp) DSP, \(resources.lut) LUT, \(resources.ff) FF, "
@@ -115,6 +120,35 @@ struct Explore: ParsableCommand {
             """)
     }
 
+    /// The exploration as JSON: the best design per wordlength and, with --forward-fraction,
+    /// the cascade and its speed-up over each baseline.
+    private func json(workload: Workload, device: Device, explorer: Explorer, resources: Resources) throws -> String {
+        var designs: [Int: EngineDesign] = [:]
+        for w in try Self.parseList(wordlengths, "--wordlengths") {
+            designs[w] = try explorer.bestEngine(wordlength: w, workload: workload, budget: resources)
+        }
+        var cascade: Exploration.Cascade?
+        if let f = forwardFraction {
+            let design = try explorer.bestCascade(lowWordlength: lpuWordlength, highWordlength: hpuWordlength,
+                                                  forwardedFraction: f, workload: workload, budget: resources)
+            let speedUps = try Self.parseList(baselineWordlength, "--baseline-wordlength").map { baseline in
+                let single = try designs[baseline]
+                    ?? explorer.bestEngine(wordlength: baseline, workload: workload, budget: resources, unit: "baseline")
+                return Exploration.SpeedUp(baselineWordlength: baseline, baseline: single, speedUp: design.throughput / single.throughput)
+            }
+            cascade = .init(design: design, speedUps: speedUps)
+        }
+        let exploration = Exploration(
+            network: workload.name, device: device, budgetFraction: budget, budget: resources, maccsPerImage: workload.maccs,
+            cycleModel: workload.geometries != nil ? "layer engine" : "idealised GEMM engine (the layer engine cannot run the network)",
+            designs: designs.keys.sorted().map { designs[$0]! }, cascade: cascade)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(exploration), as: UTF8.self)
+    }
+
     private func row(_ design: EngineDesign, workload: Workload) -> [String] {
         let e = design.engine, r = design.resources
         let memoryBound = design.layers.filter(\.isMemoryBound).count
@@ -122,5 +156,35 @@ struct Explore: ParsableCommand {
                 formatNumber(design.throughput, decimals: 1),
                 formatNumber(2 * Double(workload.maccs) * design.throughput / 1e9, decimals: 1),
                 "\(memoryBound) of \(design.layers.count)"]
+    }
+}
+
+/// `explore --format`.
+enum ExplorationFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// What `explore --format json` writes.
+struct Exploration: Encodable {
+    var network: String
+    var device: Device
+    var budgetFraction: Double
+    var budget: Resources
+    var maccsPerImage: Int
+    /// Where the cycles come from: the layer engine's own model, or the idealised one.
+    var cycleModel: String
+    /// The best single-stage design per wordlength, ascending.
+    var designs: [EngineDesign]
+    var cascade: Cascade?
+
+    struct Cascade: Encodable {
+        var design: CascadeArchitecture
+        var speedUps: [SpeedUp]
+    }
+
+    struct SpeedUp: Encodable {
+        var baselineWordlength: Int
+        var baseline: EngineDesign
+        var speedUp: Double
     }
 }

@@ -38,6 +38,41 @@ import Testing
         }
     }
 
+    /// `--format json` carries the text's figures: each wordlength's tiling, buffers and
+    /// throughput, every layer's cycles, and the cascade with its speed-ups.
+    @Test(arguments: ["vgg16", "alexnet"])
+    func exploreWritesTheSameFiguresAsJSON(network: String) throws {
+        let arguments = ["explore", "--network", network, "--device", "zcu102", "--wordlengths", "4,8", "--forward-fraction", "0.2"]
+        let text = try CommandLineRun.cascadecnn(arguments)
+        let json = try CommandLineRun.cascadecnn(arguments + ["--format", "json"])
+        #expect(text.status == 0 && json.status == 0, "\(json.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(object["network"] as? String == network && object["cycle_model"] as? String == "layer engine")
+        let designs = try #require(object["designs"] as? [[String: Any]])
+        #expect(designs.count == 2)
+        for design in designs {
+            let engine = try #require(design["engine"] as? [String: Any])
+            let (w, p, k) = (engine["wordlength"] as? Int ?? 0, engine["pes"] as? Int ?? 0, engine["maccs"] as? Int ?? 0)
+            let throughput = try #require(design["throughput"] as? Double)
+            let layers = try #require(design["layers"] as? [[String: Any]])
+            #expect(layers.count == (network == "vgg16" ? 16 : 8) && layers.allSatisfy { ($0["cycles"] as? Int ?? 0) > 0 })
+            // The text's row for this wordlength: bits, PEs, MACCs, …, images/s.
+            let row = text.standardOutput.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+                .first { $0.count == 12 && $0[0] == "\(w)" && $0[10] == "of" }
+            #expect(row.map { [$0[1], $0[2]] } == ["\(p)", "\(k)"], "\(text.standardOutput)")
+            #expect(row.flatMap { Double($0[7]) }.map { abs($0 - throughput) <= 0.05 + 0.001 * throughput } == true)
+        }
+        let cascade = try #require(object["cascade"] as? [String: Any])
+        let throughput = try #require((cascade["design"] as? [String: Any])?["throughput"] as? Double)
+        let speedUps = try #require(cascade["speed_ups"] as? [[String: Any]])
+        #expect(speedUps.map { $0["baseline_wordlength"] as? Int } == [5, 6, 7])
+        for speedUp in speedUps {
+            let baseline = try #require((speedUp["baseline"] as? [String: Any])?["throughput"] as? Double)
+            #expect(abs((speedUp["speed_up"] as? Double ?? 0) - throughput / baseline) < 1e-9)
+        }
+        #expect(text.standardOutput.contains("= \(String(format: "%.1f", throughput)) images/s"), "\(text.standardOutput)")
+    }
+
     @Test func exploreGivesThroughputPerWordlengthAndTheSpeedUp() throws {
         let model = CLI.example.appendingPathComponent("model.onnx").path
         let run = try CommandLineRun.cascadecnn(["explore", "--network", model, "--device", "zcu102", "--budget", "0.1",
