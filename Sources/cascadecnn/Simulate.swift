@@ -71,8 +71,9 @@ struct Simulate: ParsableCommand {
         let predicted = program.modelledCycles(memoryLatency: memoryLatency)
         for (i, image) in simulation.images.enumerated() {
             let total = predicted.reduce(0, +)
+            let counted = image.counted.map { "; the testbench counted \($0) from start to done" } ?? ""
             print(String(format: "image %d: %d cycles, model %d (%+.2f%%)", i, image.total, total,
-                         100 * Double(image.total - total) / Double(total)))
+                         100 * Double(image.total - total) / Double(total)) + counted)
         }
         if let first = simulation.images.first, first.layers.count == program.layers.count {
             print("layer      measured     model  MACC utilisation")
@@ -85,6 +86,10 @@ struct Simulate: ParsableCommand {
         let cycles = simulation.images.reduce(0) { $0 + $1.total }
         print(String(format: "simulated %d cycles in %.1f s including compilation (%.0f cycles/s under %@)", cycles, seconds,
                      Double(cycles) / max(seconds, 1e-9), simulator.rawValue))
+        for i in simulation.miscountedImages {
+            print("image \(i): the engine's cycle counter (\(simulation.images[i].total)) disagrees with the testbench's count "
+                  + "(\(simulation.images[i].counted ?? 0))")
+        }
         for line in simulation.mismatches { print(line) }
         print("\(simulation.passed) output lines equal the golden model, \(simulation.failed) differ")
         if let kept { print("bundle: \(kept.path) (make -C \(kept.path) sim)") }

@@ -49,7 +49,11 @@ struct CascadeSimulationCommand {
             let dse = hardware.imagesPerSecond(forwarding: f) / hardware.device.clockHz
             print(String(format: "hardware: %d images, %d forwarded (f = %.1f%%), %d cycles (schedule model %d, %+.2f%%), HPU busy %d cycles",
                          simulation.samples ?? 0, simulation.forwarded ?? 0, 100 * f, cycles, predictedCycles,
-                         100 * Double(cycles - predictedCycles) / Double(max(1, predictedCycles)), simulation.hpuCycles ?? 0))
+                         100 * Double(cycles - predictedCycles) / Double(max(1, predictedCycles)), simulation.hpuCycles ?? 0)
+                  + (simulation.countedCycles.map { "; the testbench counted \($0) from start to done" } ?? ""))
+            if let counted = simulation.countedCycles, counted != cycles {
+                print("the cascade's cycle counter (\(cycles)) disagrees with the testbench's count (\(counted))")
+            }
             print(String(format: "throughput: %.3f images per 1000 cycles (%.0f images/s at %.0f MHz); DSE at f = %.1f%%: %.3f (%+.1f%%)",
                          1000 * measured, measured * hardware.device.clockHz, hardware.device.clockMHz, 100 * f,
                          1000 * dse, 100 * (measured - dse) / dse))

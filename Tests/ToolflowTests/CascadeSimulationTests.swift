@@ -55,8 +55,11 @@ import Testing
                   simulator: Simulator = .icarus, interface: LayerEngineTestbench.Interface = .native) throws -> CascadeSimulation {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        return try CascadeSimulation.run(program, images: images, timing: timing, in: OutputFolder(directory), simulator: simulator,
-                                         interface: interface)
+        let s = try CascadeSimulation.run(program, images: images, timing: timing, in: OutputFolder(directory), simulator: simulator,
+                                          interface: interface)
+        // The testbench's own count from start to done agrees with the cascade's counter.
+        #expect(s.countedCycles != nil && s.countedCycles == s.cycles, "\(s.log.suffix(500))")
+        return s
     }
 
     @Test func exampleCascadeIsBitExactUnderIcarus() throws {

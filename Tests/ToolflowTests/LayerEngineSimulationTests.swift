@@ -41,6 +41,8 @@ import Testing
         #expect(s.images.count == run.images, sourceLocation: sourceLocation)
         let predicted = run.program.modelledCycles(memoryLatency: timing.latency)
         for image in s.images {
+            // The testbench's own count from start to done agrees with the engine's counter.
+            #expect(image.counted == image.total, sourceLocation: sourceLocation)
             if timing.stallPercent == 0 && timing.jitter == 0 {
                 #expect(image.layers == predicted, sourceLocation: sourceLocation)
                 #expect(image.total == predicted.reduce(0, +), sourceLocation: sourceLocation)

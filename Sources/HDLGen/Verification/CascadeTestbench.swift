@@ -104,6 +104,7 @@ public struct CascadeTestbench: TestbenchSource {
                 $display("cascade: no done after %0d cycles", TIMEOUT);
                 failed = failed + 1;
             end
+            $display("cascade: %0d cycles from start to done, counted by the testbench", waited);
             read_register(\(CascadeRegister.samples), samples);
             read_register(\(CascadeRegister.forwarded), forwarded);
             read_register(\(CascadeRegister.cyclesLow), low);

@@ -98,12 +98,14 @@ enum SystemTestbench {
         """
     }
 
-    /// Waits up to `TIMEOUT` cycles for `engine_done`, counted in `waited`.
+    /// Waits up to `TIMEOUT` cycles for `engine_done`, counted in `waited`: the rising edges
+    /// from the start write's return to the one done rises at, each sampled 1 ns after the edge
+    /// (when every register has taken its new value, whatever the simulator's event order).
     static let awaitDone = """
         waited = 0;
         while (!engine_done && waited < TIMEOUT) begin
             @(posedge clk);
-            waited = waited + 1;
+            #1 waited = waited + 1;
         end
         """
 

@@ -6,8 +6,12 @@ import HDLGen
 public struct EngineSimulation: Sendable {
     /// Measured cycles of one image: per layer, and in all.
     public struct ImageCycles: Hashable, Sendable {
+        /// The engine's own cycle counter.
         public var total: Int
         public var layers: [Int]
+        /// The cycles from start to done as the testbench counted them on its own clock, a
+        /// check on the engine's counter (nil in logs of testbenches that do not count).
+        public var counted: Int?
     }
 
     public var passed: Int
@@ -17,7 +21,7 @@ public struct EngineSimulation: Sendable {
     public var mismatches: [String]
     public var log: String
 
-    public var succeeded: Bool { failed == 0 && passed > 0 }
+    public var succeeded: Bool { failed == 0 && passed > 0 && miscountedImages.isEmpty }
 
     /// Writes the bundle for `images` (input words) as the whole of `folder` and simulates it.
     public static func run(_ program: EngineProgram, images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming,
@@ -28,22 +32,36 @@ public struct EngineSimulation: Sendable {
                                       provenance: ["\(program.quantised.network.name) on \(images.count) image(s), \(program.engine.summary)"])
         try bundle.write(to: folder)
         let result = try simulator.simulate(bundleAt: URL(fileURLWithPath: folder.path), bundle: bundle)
-        return EngineSimulation(result: result, descriptorLayers: program.descriptorLayers)
+        return EngineSimulation(result: result, descriptorLayers: program.descriptorLayers,
+                                startWriteLatency: interface.startWriteLatency)
+    }
+
+    /// The images whose engine counter disagrees with the testbench's count.
+    public var miscountedImages: [Int] {
+        images.indices.filter { i in images[i].counted.map { $0 != images[i].total } ?? false }
     }
 
     /// The simulation's figures from its log; each layer's cycles the sum of its descriptors'.
-    init(result: SimulationResult, descriptorLayers: [Int]) {
+    /// The testbench's count plus `startWriteLatency` spans what the engine's counter does.
+    init(result: SimulationResult, descriptorLayers: [Int], startWriteLatency: Int = 0) {
         passed = result.passed
         failed = result.failed
         log = result.log
         var images: [ImageCycles] = []
         var mismatches: [String] = []
+        var pendingCount: Int?
         for line in result.log.split(separator: "\n").map(String.init) {
             let words = line.split(separator: " ")
             if line.hasPrefix("mismatch:") { mismatches.append(line) }
+            // "run N: C cycles from start to done, counted by the testbench" comes before the engine's figures.
+            if words.count == 12, words[0] == "run", words.last == "testbench", let counted = Int(words[2]) {
+                pendingCount = counted + startWriteLatency
+                continue
+            }
             guard words.count >= 4, words[0] == "run", words.last == "cycles" else { continue }
             if words.count == 4, let total = Int(words[2]) {
-                images.append(ImageCycles(total: total, layers: []))
+                images.append(ImageCycles(total: total, layers: [], counted: pendingCount))
+                pendingCount = nil
             } else if words.count == 6, words[2] == "descriptor", let descriptor = Int(words[3].dropLast()), let cycles = Int(words[4]),
                       descriptorLayers.indices.contains(descriptor), !images.isEmpty {
                 let layer = descriptorLayers[descriptor]
