@@ -52,7 +52,10 @@ struct Explore: ParsableCommand {
         return values.map { $0! }
     }
 
-    func workload() throws -> Workload {
+    func workload() throws -> Workload { try Self.workload(network) }
+
+    /// A built-in network's shapes, or an ONNX model's.
+    static func workload(_ network: String) throws -> Workload {
         if let paper = PaperNetworks.workload(named: network) { return paper }
         guard network.hasSuffix(".onnx") || FileManager.default.fileExists(atPath: network) else {
             throw ValidationError("unknown network \"\(network)\": built-in networks are "

@@ -15,7 +15,7 @@ struct Generate: ParsableCommand {
             """,
         subcommands: [GenerateMatrixMultiplyUnit.self, GenerateProcessingElement.self,
                       GenerateMultiplyAccumulate.self, GenerateTruncationUnit.self, GenerateConfidenceUnit.self,
-                      GenerateEngine.self])
+                      GenerateEngine.self, GenerateEngineRTL.self])
 }
 
 /// Options every `generate` subcommand shares: where to write and what to simulate.

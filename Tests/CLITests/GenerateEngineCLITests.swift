@@ -85,6 +85,49 @@ struct GenerateEngineCLITests {
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
+    /// The RTL of the engine the DSE sizes for a paper network, without weights: the same
+    /// engine `explore` reports, and lint-clean.
+    @Test(arguments: [("alexnet", "zcu102", 8), ("vgg16", "zc706", 4)])
+    func engineRTLIsTheExploredEngine(network: String, device: String, wordlength: Int) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("rtl-only")
+        let result = try CLI.run(["generate", "engine-rtl", "--network", network, "--device", device,
+                                  "--wordlength", "\(wordlength)", "-o", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("engine.json")))
+                                   as? [String: Any])
+        let explore = try CLI.run(["explore", "--network", network, "--device", device, "--wordlengths", "\(wordlength)",
+                                   "--format", "json"])
+        let explored = try #require(try JSONSerialization.jsonObject(with: Data(explore.stdout.utf8)) as? [String: Any])
+        let design = try #require((explored["designs"] as? [[String: Any]])?.first)
+        #expect(summary["engine"] as? NSDictionary == design["engine"] as? NSDictionary)
+        #expect(summary["resources"] as? NSDictionary == design["resources"] as? NSDictionary)
+        let top = try #require(summary["top"] as? String)
+        let rtl = output.appendingPathComponent("rtl")
+        let files = try FileManager.default.contentsOfDirectory(atPath: rtl.path).filter { $0.hasSuffix(".v") }.sorted()
+        #expect(files.contains("\(top).v"))
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("tb").path))
+        if requireTool("verilator") {
+            let lint = try CommandLineRun.run("/usr/bin/env", ["verilator", "--lint-only", "-Wall", "--top-module", top]
+                                                  + files.map { rtl.appendingPathComponent($0).path })
+            #expect(lint.status == 0 && !lint.standardError.contains("%Warning"), "\(lint.standardError.prefix(2000))")
+        }
+    }
+
+    @Test(arguments: [(["--network", "nosuchnet"], "unknown network"),
+                      (["--network", "vgg16", "--pes", "1024", "--maccs", "1024"], "AXI4 carries at most"),
+                      (["--network", "vgg16", "--budget", "0.0001"], "too small"),
+                      (["--network", "vgg16", "--pes", "4"], "--pes and --maccs go together")])
+    func engineRTLRefusesBadRequests(arguments: [String], mention: String) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("rtl-only")
+        let result = try CLI.run(["generate", "engine-rtl"] + arguments + ["-o", output.path])
+        expectInputError(status: result.status, standardError: result.stderr, mentioning: mention)
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
     @Test func anUnknownDeviceExits2AndWritesNothing() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
