@@ -109,11 +109,7 @@ struct Explore: ParsableCommand {
                   + "\(formatNumber(design.throughput, decimals: 1)) images/s): "
                   + "\(formatNumber(cascade.throughput / design.throughput, decimals: 2))×")
         }
-        let cycles = workload.geometries != nil
-            ? "cycles from the layer engine's own cycle model (row bands; loads, compute and write-back one after "
-                + "another; FC weights read once per image)"
-            : "cycles from an idealised GEMM engine that no RTL implements, as the layer engine cannot run this network "
-                + "(FC weights reused over batches of \(batch))"
+        let cycles = CascadeReport.cycleModelNote(engineRuns: workload.geometries != nil, batch: batch)
         print("""
 
             The paper reports up to +55 % (VGG-16) and +48 % (AlexNet) over 5- to 7-bit baselines on ZC706 and \
@@ -145,11 +141,7 @@ struct Explore: ParsableCommand {
             network: workload.name, device: device, budgetFraction: budget, budget: resources, maccsPerImage: workload.maccs,
             cycleModel: workload.geometries != nil ? "layer engine" : "idealised GEMM engine (the layer engine cannot run the network)",
             designs: designs.keys.sorted().map { designs[$0]! }, cascade: cascade)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(exploration), as: UTF8.self)
+        return try jsonText(exploration)
     }
 
     private func row(_ design: EngineDesign, workload: Workload) -> [String] {

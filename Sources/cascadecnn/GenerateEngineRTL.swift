@@ -65,12 +65,9 @@ struct GenerateEngineRTL: ParsableCommand {
         var files = VerilogEmitter.files(for: try Circuit(wrapper)).map { (path: "rtl/\($0.name)", contents: $0.contents) }
         let used = explorer.resources(of: configuration)
         let throughput = PerformanceModel(device: board).throughput(workload, engine: configuration)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         let summary = Summary(network: workload.name, device: board, engine: configuration, name: engine.name, top: wrapper.name,
                               resources: used, imagesPerSecond: throughput)
-        files.append((path: "engine.json", contents: String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n"))
+        files.append((path: "engine.json", contents: try jsonText(summary) + "\n"))
         try folder.write(files)
         print(["\(engine.name): \(engine.summary), for \(workload.name)",
                "  buffers: \(engine.activationDepth) activation lines, \(engine.outputDepth) output entries, "

@@ -141,9 +141,8 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--activation-depth and --output-depth go together")
         }
         for (flag, depth) in [("--activation-depth", activationDepth), ("--output-depth", outputDepth)] {
-            let allowed = EngineConfiguration.bufferDepths
-            if let depth, !allowed.contains(depth) || depth & (depth - 1) != 0 {
-                throw ValidationError("\(flag) \(depth) is not a power of two in \(allowed)")
+            if let depth, !EngineConfiguration.isBufferDepth(depth) {
+                throw ValidationError("\(flag) \(depth) is not a power of two in \(EngineConfiguration.bufferDepths)")
             }
         }
     }
@@ -193,7 +192,7 @@ struct EngineOptions: ParsableArguments {
         if buffers == nil, let budget {
             let engine = try Explorer(device: budget.device).engine(wordlength: chosen.wordlength, pes: pes, maccs: maccs,
                                                                     workload: Workload(network), budget: budget.resources)
-            buffers = engine.activationDepth.flatMap { a in engine.outputDepth.map { (a, $0) } }
+            buffers = engine.buffers
         }
         let program = try EngineProgram(quantised: try QuantisedNetwork(network: network, quantisation: chosen),
                                         pes: pes, maccs: maccs, buffers: buffers)

@@ -60,10 +60,10 @@ public struct EngineProgram: Sendable {
         var configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: layers.map(\.geometry),
                                                 sharedLineWidth: lineWidth)
         if let buffers {
-            let depths = EngineConfiguration.bufferDepths
             for (name, depth) in [("activation", buffers.activationDepth), ("output", buffers.outputDepth)]
-            where !depths.contains(depth) || depth & (depth - 1) != 0 {
-                throw .unsupportedByEngine(layer: network.name, reason: "an \(name) buffer of \(depth) is not a power of two in \(depths)")
+            where !EngineConfiguration.isBufferDepth(depth) {
+                throw .unsupportedByEngine(layer: network.name,
+                                           reason: "an \(name) buffer of \(depth) is not a power of two in \(EngineConfiguration.bufferDepths)")
             }
             guard let banded = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, running: layers.map(\.geometry),
                                                    activationDepth: buffers.activationDepth, outputDepth: buffers.outputDepth,

@@ -1,6 +1,12 @@
 import HDLGen
 
 extension EngineConfiguration {
+    /// Both buffer depths, as `EngineProgram` takes them (nil for the idealised engine).
+    public var buffers: (activationDepth: Int, outputDepth: Int)? {
+        guard let activationDepth, let outputDepth else { return nil }
+        return (activationDepth, outputDepth)
+    }
+
     /// The engine sized for `workload`: the layer engine whose buffers hold its largest layer
     /// when it has engine geometry, else the idealised engine whose windows are the longest
     /// the GEMMs need.

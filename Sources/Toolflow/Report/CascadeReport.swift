@@ -91,14 +91,20 @@ public struct CascadeReport: Codable, Sendable {
         self.notes = notes
     }
 
-    /// The standard assumptions of the models, for `notes`: the layer engine's own cycle
-    /// model where it runs the network (`engineRuns`), else the idealised GEMM engine's.
-    public static func modelNotes(device: Device, batch: Int, engineRuns: Bool = true) -> [String] {
-        let cycles = engineRuns
+    /// Where throughput figures come from: the layer engine's own cycle model where it runs
+    /// the network, else an idealised GEMM engine (whose FC layers reuse weights over `batch`).
+    public static func cycleModelNote(engineRuns: Bool, batch: Int) -> String {
+        engineRuns
             ? "cycles from the layer engine's own cycle model (row bands as its buffers hold them; loads, compute and "
                 + "write-back one after another; FC weights read once per image, no batching)"
             : "the layer engine cannot run this network: cycles from an idealised GEMM engine that no RTL implements "
                 + "(FC weights reused over a batch of \(batch) images)"
+    }
+
+    /// The standard assumptions of the models, for `notes`: the layer engine's own cycle
+    /// model where it runs the network (`engineRuns`), else the idealised GEMM engine's.
+    public static func modelNotes(device: Device, batch: Int, engineRuns: Bool = true) -> [String] {
+        let cycles = cycleModelNote(engineRuns: engineRuns, batch: batch)
         return ["Resources: the MM unit, truncation unit and CEU from the model calibrated against yosys synth_xilinx "
             + "-family \(device.family.rawValue) (calibration/resources.csv); buffers are modelled block RAM, not synthesised.",
          "Multipliers go to \(device.family.dspName) slices from 5 bits (as Yosys maps them) and to LUTs below; "

@@ -231,7 +231,7 @@ public struct CascadeFlow: Sendable {
             for (name, quantised, engine) in [("engine-lpu", chosen.quantised, architecture.lpu.engine),
                                                ("engine-hpu", hpuQuantised, architecture.hpu.engine)] {
                 let program = try EngineProgram(quantised: quantised, pes: engine.pes, maccs: engine.maccs,
-                                                buffers: engine.activationDepth.flatMap { a in engine.outputDepth.map { (a, $0) } })
+                                                buffers: engine.buffers)
                 engines.append(.init(name: name, program: program, images: images.map(program.inputWords)))
             }
             // The resources of the top as generated (both engines hold as many descriptors).

@@ -99,7 +99,8 @@ public struct CascadeResult: Codable, Sendable {
 
             /// Both depths, as `EngineProgram` takes them.
             public var buffers: (activationDepth: Int, outputDepth: Int)? {
-                activationDepth.flatMap { a in outputDepth.map { (a, $0) } }
+                guard let activationDepth, let outputDepth else { return nil }
+                return (activationDepth, outputDepth)
             }
 
             enum CodingKeys: String, CodingKey {

@@ -42,6 +42,9 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     /// The depths a buffer may have (powers of two within).
     public static let bufferDepths = 2...(1 << 20)
 
+    /// Whether `depth` is one a buffer may have: a power of two within `bufferDepths`.
+    public static func isBufferDepth(_ depth: Int) -> Bool { bufferDepths.contains(depth) && depth & (depth - 1) == 0 }
+
     /// Multipliers: P·K_t.
     public var multipliers: Int { pes * maccs }
     /// Words per output-buffer entry: max(P, K_t), a multiple of both.
