@@ -78,13 +78,13 @@ struct Explore: ParsableCommand {
               + "\(formatNumber(resources.bram36)) BRAM36")
         print("\nBest single-stage design per wordlength (the paper's Fig. 3, performance axis):")
         var designs: [Int: EngineDesign] = [:]
-        var rows = [["bits", "PEs", "MACCs", "DSP", "LUT", "FF", "BRAM36", "images/s", "GOp/s", "memory-bound layers"]]
+        var rows = [["bits", "PEs", "MACCs", "cols", "DSP", "LUT", "FF", "BRAM36", "images/s", "GOp/s", "memory-bound layers"]]
         for w in try Self.parseList(wordlengths, "--wordlengths") {
             let design = try explorer.bestEngine(wordlength: w, workload: workload, budget: resources)
             designs[w] = design
             rows.append(row(design, workload: workload))
         }
-        print(textTable(rows, rightAligned: 0...9), terminator: "")
+        print(textTable(rows, rightAligned: 0...10), terminator: "")
 
         guard let f = forwardFraction else { return }
         print("\nCascade: LPU \(lpuWordlength) bits, HPU \(hpuWordlength) bits, CEU forwards f = \(formatNumber(f)):")
@@ -105,7 +105,7 @@ struct Explore: ParsableCommand {
         for baseline in try Self.parseList(baselineWordlength, "--baseline-wordlength") {
             let design = try designs[baseline]
                 ?? explorer.bestEngine(wordlength: baseline, workload: workload, budget: resources, unit: "baseline")
-            print("  speed-up over the \(baseline)-bit baseline (\(design.engine.pes)×\(design.engine.maccs), "
+            print("  speed-up over the \(baseline)-bit baseline (\(design.engine.tiling), "
                   + "\(formatNumber(design.throughput, decimals: 1)) images/s): "
                   + "\(formatNumber(cascade.throughput / design.throughput, decimals: 2))×")
         }
@@ -147,7 +147,7 @@ struct Explore: ParsableCommand {
     private func row(_ design: EngineDesign, workload: Workload) -> [String] {
         let e = design.engine, r = design.resources
         let memoryBound = design.layers.filter(\.isMemoryBound).count
-        return ["\(e.wordlength)", "\(e.pes)", "\(e.maccs)", "\(r.dsp)", "\(r.lut)", "\(r.ff)", formatNumber(r.bram36),
+        return ["\(e.wordlength)", "\(e.pes)", "\(e.maccs)", "\(e.columns)", "\(r.dsp)", "\(r.lut)", "\(r.ff)", formatNumber(r.bram36),
                 formatNumber(design.throughput, decimals: 1),
                 formatNumber(2 * Double(workload.maccs) * design.throughput / 1e9, decimals: 1),
                 "\(memoryBound) of \(design.layers.count)"]

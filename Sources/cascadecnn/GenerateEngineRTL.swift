@@ -14,7 +14,8 @@ struct GenerateEngineRTL: ParsableCommand {
             --network is vgg16, alexnet or an ONNX file. Writes DIR/rtl (the engine and its \
             AXI wrapper, one Verilog file per module) and DIR/engine.json (the configuration \
             and the resource model's figures), for `yosys synth_xilinx` or Vivado. Without \
-            --pes and --maccs the engine is the fastest within the budget at --wordlength.
+            --pes and --maccs the engine is the fastest within the budget at --wordlength \
+            (--columns applies with them).
             """)
 
     @Option(help: "vgg16, alexnet, or the path of an ONNX model.") var network: String
@@ -23,6 +24,7 @@ struct GenerateEngineRTL: ParsableCommand {
     @Option(help: "The wordlength of weights and activations, 2...16.") var wordlength = 8
     @Option(help: "PEs (with --maccs; default: the DSE's).") var pes: Int?
     @Option(help: "MACCs per PE (with --pes; default: the DSE's).") var maccs: Int?
+    @Option(help: "Output columns computed in parallel (with --pes and --maccs).") var columns = 1
     @Option(name: .shortAndLong, help: OutputOptions.folderHelp) var output: String
     @Flag(help: OutputOptions.forceHelp) var force = false
 
@@ -33,6 +35,10 @@ struct GenerateEngineRTL: ParsableCommand {
         for (flag, value) in [("--pes", pes), ("--maccs", maccs)] {
             if let value, !(1...1024).contains(value) { throw ValidationError("\(flag) \(value) is outside 1...1024") }
         }
+        guard (1...EngineConfiguration.maximumColumns).contains(columns) else {
+            throw ValidationError("--columns \(columns) is outside 1...\(EngineConfiguration.maximumColumns)")
+        }
+        guard columns == 1 || pes != nil else { throw ValidationError("--columns goes with --pes and --maccs") }
     }
 
     /// What engine.json holds.
@@ -56,7 +62,8 @@ struct GenerateEngineRTL: ParsableCommand {
         let explorer = Explorer(device: board)
         let resources = board.budget(fraction: budget)
         let configuration = if let pes, let maccs {
-            try explorer.engine(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload, budget: resources)
+            try explorer.engine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, workload: workload,
+                                budget: resources)
         } else {
             try explorer.bestEngine(wordlength: wordlength, workload: workload, budget: resources).engine
         }

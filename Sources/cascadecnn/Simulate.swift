@@ -57,7 +57,8 @@ struct Simulate: ParsableCommand {
         print("engine: \(engine.name): \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
               + "\(engine.outputDepth) output entries, \(engine.maxWindow) weight beats")
         print("quantisation: \(program.quantised.quantisation.wordlength) bits; \(program.layers.count) engine layers (\(program.descriptorLayers.count) descriptors: one per run of equal row bands); "
-              + "memory: \(program.parameterLines.count) parameter lines + \(program.imageLines) per image")
+              + "memory: \(program.parameterLines.count) parameter lines + "
+              + (program.batch == 1 ? "\(program.imageLines) per image" : "\(program.runLines) per batch of \(program.batch)"))
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("cascadecnn-simulate-\(UUID().uuidString)")
         defer { if kept == nil { try? FileManager.default.removeItem(at: temporary) } }
         let timing = LayerEngineTestbench.MemoryTiming(latency: memoryLatency, stallPercent: stallPercent, seed: 1)
@@ -69,18 +70,26 @@ struct Simulate: ParsableCommand {
 
         let model = EngineCycleModel(engine.configuration, memoryLatency: memoryLatency)
         let predicted = program.modelledCycles(memoryLatency: memoryLatency)
+        let run = program.batch == 1 ? "image" : "batch"
         for (i, image) in simulation.images.enumerated() {
             let total = predicted.reduce(0, +)
             let counted = image.counted.map { "; the testbench counted \($0) from start to done" } ?? ""
-            print(String(format: "image %d: %d cycles, model %d (%+.2f%%)", i, image.total, total,
+            print(String(format: "%@ %d: %d cycles, model %d (%+.2f%%)", run, i, image.total, total,
                          100 * Double(image.total - total) / Double(total)) + counted)
         }
+        if program.batch > 1 {
+            print("batch of \(program.batch) images: layers \(program.layers[program.batchedFrom...].map(\.name).joined(separator: ", ")) "
+                  + "run once per batch; the cycles below are the batch's")
+        }
         if let first = simulation.images.first, first.layers.count == program.layers.count {
-            print("layer      measured     model  MACC utilisation")
+            // The port's roof: the lines a layer moves, at one per cycle.
+            let lines = program.modelledLines()
+            print("layer      measured     model  MACC utilisation  port lines  of the port's roof")
             for (l, layer) in program.layers.enumerated() {
                 print(layer.name.padding(toLength: max(9, layer.name.count), withPad: " ", startingAt: 0)
-                      + String(format: " %9d %9d  %6.1f%%", first.layers[l], predicted[l],
-                               100 * model.utilisation(layer.geometry, cycles: first.layers[l])))
+                      + String(format: " %9d %9d  %6.1f%%           %10d  %6.1f%%", first.layers[l], predicted[l],
+                               100 * Double(program.batch) * model.utilisation(layer.geometry, cycles: first.layers[l]),
+                               lines[l], 100 * Double(lines[l]) / Double(max(1, first.layers[l]))))
             }
         }
         let cycles = simulation.images.reduce(0) { $0 + $1.total }
@@ -109,6 +118,12 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("pes"), help: "PEs: output channels computed in parallel (default: 8).") var givenPEs: Int?
     @Option(name: .customLong("maccs"), help: "MACCs per PE: input channels per beat. One of P and K must divide the other (default: 8).")
     var givenMACCs: Int?
+    @Option(name: .customLong("columns"),
+            help: "Output columns computed in parallel (Q), 1...\(EngineConfiguration.maximumColumns), each with its own P PEs and copy of the activation buffer (default: 1).")
+    var givenColumns: Int?
+    @Option(name: .customLong("batch"),
+            help: "Images per run: the FC layers at the end run once for the batch, each tile's weights read once for all of them; --images must be a multiple (default: 1).")
+    var givenBatch: Int?
     @Option(name: .customLong("activation-depth"),
             help: "Lines of the activation buffer, a power of two; with --output-depth, layers whose maps do not fit run in row bands (default: the largest layer's input).")
     var activationDepth: Int?
@@ -118,11 +133,15 @@ struct EngineOptions: ParsableArguments {
     var wordlength: Int { givenWordlength ?? 8 }
     var pes: Int { givenPEs ?? 8 }
     var maccs: Int { givenMACCs ?? 8 }
+    var columns: Int { givenColumns ?? 1 }
+    var batch: Int { givenBatch ?? 1 }
 
     /// The engine options the command line gave, by flag: a cascade.json fixes all of them.
     var givenEngineFlags: [String] {
         [("--wordlength", givenWordlength != nil), ("--quantisation", quantisation != nil),
-         ("--pes", givenPEs != nil), ("--maccs", givenMACCs != nil), ("--activation-depth", activationDepth != nil),
+         ("--pes", givenPEs != nil), ("--maccs", givenMACCs != nil), ("--columns", givenColumns != nil),
+         ("--batch", givenBatch != nil),
+         ("--activation-depth", activationDepth != nil),
          ("--output-depth", outputDepth != nil)].filter(\.1).map(\.0)
     }
 
@@ -136,6 +155,15 @@ struct EngineOptions: ParsableArguments {
         guard (1...1024).contains(maccs) else { throw ValidationError("--maccs \(maccs) is outside 1...1024") }
         guard pes % maccs == 0 || maccs % pes == 0 else {
             throw ValidationError("--pes \(pes) and --maccs \(maccs): one must divide the other")
+        }
+        guard (1...EngineConfiguration.maximumColumns).contains(columns) else {
+            throw ValidationError("--columns \(columns) is outside 1...\(EngineConfiguration.maximumColumns)")
+        }
+        guard (1...EngineProgram.maximumBatch).contains(batch) else {
+            throw ValidationError("--batch \(batch) is outside 1...\(EngineProgram.maximumBatch)")
+        }
+        guard images % batch == 0 else {
+            throw ValidationError("--images \(images) is not a multiple of --batch \(batch)")
         }
         guard (activationDepth == nil) == (outputDepth == nil) else {
             throw ValidationError("--activation-depth and --output-depth go together")
@@ -191,11 +219,12 @@ struct EngineOptions: ParsableArguments {
         var buffers = buffers
         if buffers == nil, let budget {
             let engine = try Explorer(device: budget.device).engine(wordlength: chosen.wordlength, pes: pes, maccs: maccs,
-                                                                    workload: Workload(network), budget: budget.resources)
+                                                                    columns: columns, workload: Workload(network),
+                                                                    budget: budget.resources)
             buffers = engine.buffers
         }
         let program = try EngineProgram(quantised: try QuantisedNetwork(network: network, quantisation: chosen),
-                                        pes: pes, maccs: maccs, buffers: buffers)
+                                        pes: pes, maccs: maccs, columns: columns, batch: batch, buffers: buffers)
         let size = dataset.imageSize
         let words = (0..<images).map { i in program.inputWords(dataset.inputs[(i * size)..<((i + 1) * size)]) }
         return (program, words)

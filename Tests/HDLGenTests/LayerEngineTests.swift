@@ -4,14 +4,17 @@ import Testing
 /// The layer engine as hardware: its parameters, lint, synthesis and its AXI wrapper. (Whole
 /// networks run in it, bit-exact, in ToolflowTests/LayerEngineSimulationTests.)
 @Suite struct LayerEngineTests {
-    func engine(wordlength: Int = 4, pes: Int = 4, maccs: Int = 8) throws -> LayerEngine {
-        try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 64,
+    func engine(wordlength: Int = 4, pes: Int = 4, maccs: Int = 8, columns: Int = 1) throws -> LayerEngine {
+        try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, maxWindow: 64,
                                             activationDepth: 512, outputDepth: 256, maxLayers: 6))
     }
 
-    @Test(arguments: [(2, 1, 1), (4, 4, 8), (8, 8, 2), (5, 3, 6), (16, 16, 16)])
-    func engineIsLintClean(wordlength: Int, pes: Int, maccs: Int) throws {
-        try expectLintClean(Circuit(engine(wordlength: wordlength, pes: pes, maccs: maccs)))
+    @Test(arguments: [(2, 1, 1, 1), (4, 4, 8, 1), (8, 8, 2, 1), (5, 3, 6, 1), (16, 16, 16, 1), (4, 4, 8, 2), (8, 2, 4, 3),
+                      (5, 1, 1, 16)])
+    func engineIsLintClean(wordlength: Int, pes: Int, maccs: Int, columns: Int) throws {
+        let engine = try engine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns)
+        #expect(engine.name.hasSuffix("_q\(columns)") == (columns > 1))
+        try expectLintClean(Circuit(engine))
     }
 
     @Test func axiWrapperIsLintCleanWithXilinxPorts() throws {
@@ -31,16 +34,17 @@ import Testing
     /// No latches; every buffer (activations, a weight buffer per PE, an output buffer per
     /// lane; at the example network's sizes) in block RAM; the multipliers where
     /// `ResourceModel` puts them.
-    @Test(arguments: [(8, 4, 8), (4, 8, 4)])
-    func engineSynthesisesWithBuffersInBlockRAM(wordlength: Int, pes: Int, maccs: Int) throws {
-        let e = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: 128,
-                                                    activationDepth: 1024, outputDepth: 1024, maxLayers: 4))
+    /// With Q columns: Q copies of the activation buffer and Q·P·K_t MACCs.
+    @Test(arguments: [(8, 4, 8, 1), (4, 8, 4, 1), (8, 2, 4, 3)])
+    func engineSynthesisesWithBuffersInBlockRAM(wordlength: Int, pes: Int, maccs: Int, columns: Int) throws {
+        let e = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
+                                                    maxWindow: 128, activationDepth: 1024, outputDepth: 1024, maxLayers: 4))
         let report = try Yosys.synthesize(Circuit(e))
         #expect(report.latches == 0)
         let blockRAMs = report.cells.filter { $0.key.hasPrefix("RAMB") }.values.reduce(0, +)
-        #expect(blockRAMs >= 1 + pes + max(pes, maccs), "cells: \(report.cells)")
+        #expect(blockRAMs >= columns + pes + max(pes, maccs), "cells: \(report.cells)")
         // Three address multipliers, plus the MACCs from 5 bits.
-        #expect(report.dsps == 3 + (wordlength >= 5 ? pes * maccs : 0), "cells: \(report.cells)")
+        #expect(report.dsps == 3 + (wordlength >= 5 ? columns * pes * maccs : 0), "cells: \(report.cells)")
     }
 
     @Test func engineCarriesTheMultiplierMix() throws {

@@ -10,15 +10,16 @@ import Testing
 @Suite struct CascadeSimulationTests {
     /// The example's cascade: the HPU at 8 bits, the LPU at 4 bits derived from it, gBvSB(1, 2)
     /// with the lowest threshold that forwards at least `forwarding` of `images`.
-    static func exampleProgram(hpuPEs: Int, lpuPEs: Int, maccs: Int, images: [ArraySlice<Float>], forwarding: Double = 1.0 / 3,
+    static func exampleProgram(hpuPEs: Int, lpuPEs: Int, maccs: Int, columns: (lpu: Int, hpu: Int) = (1, 1),
+                               images: [ArraySlice<Float>], forwarding: Double = 1.0 / 3,
                                rounding: Rounding = .halfUp, queueDepth: Int = 16, lpuBuffers: Buffers? = nil,
                                hpuBuffers: Buffers? = nil) throws -> CascadeProgram {
         let network = try Fixtures.exampleNetwork.get()
         let high = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-8.json").path)
         let low = try Quantisation.load(path: Fixtures.example.appendingPathComponent("quantisation-4.json").path)
         return try program(high: QuantisedNetwork(network: network, quantisation: high), low: low, hpuPEs: hpuPEs, lpuPEs: lpuPEs,
-                           maccs: maccs, images: images, forwarding: forwarding, rounding: rounding, queueDepth: queueDepth,
-                           lpuBuffers: lpuBuffers, hpuBuffers: hpuBuffers)
+                           maccs: maccs, columns: columns, images: images, forwarding: forwarding, rounding: rounding,
+                           queueDepth: queueDepth, lpuBuffers: lpuBuffers, hpuBuffers: hpuBuffers)
     }
 
     typealias Buffers = (activationDepth: Int, outputDepth: Int)
@@ -26,14 +27,15 @@ import Testing
     /// The cascade of `high` and an LPU at `low`'s wordlength derived from it, gBvSB(m, n) with
     /// the lowest threshold that forwards at least `forwarding` of `images`.
     static func program(high hpu: QuantisedNetwork, low: Quantisation, hpuPEs: Int, lpuPEs: Int, maccs: Int,
-                        images: [ArraySlice<Float>], forwarding: Double, rounding: Rounding = .halfUp, queueDepth: Int = 16,
+                        columns: (lpu: Int, hpu: Int) = (1, 1), images: [ArraySlice<Float>], forwarding: Double, rounding: Rounding = .halfUp, queueDepth: Int = 16,
                         m: Int = 1, n: Int = 2, lpuBuffers: Buffers? = nil, hpuBuffers: Buffers? = nil) throws -> CascadeProgram {
         let lpu = try hpu.derivingLowPrecision(WordlengthSelection.lowPrecisionFormats(low, under: hpu.quantisation), rounding: rounding)
         func program(threshold: Int) throws -> CascadeProgram {
             let confidence = CascadeResult.ConfidenceUnit(m: m, n: n, threshold: Double(threshold) / 1024, thresholdWord: threshold,
                                                           thresholdFractionBits: 10, scoreFormat: lpu.outputFormats.last!)
             return try CascadeProgram(highPrecision: hpu, lowPrecision: lpu, rounding: rounding, hpuPEs: hpuPEs, lpuPEs: lpuPEs,
-                                      maccs: maccs, confidence: confidence, queueDepth: queueDepth,
+                                      maccs: maccs, lpuColumns: columns.lpu, hpuColumns: columns.hpu,
+                                      confidence: confidence, queueDepth: queueDepth,
                                       lpuBuffers: lpuBuffers, hpuBuffers: hpuBuffers)
         }
         let probe = try program(threshold: 0), last = probe.lpu.layers.count - 1
@@ -87,7 +89,8 @@ import Testing
                                                                      workload: workload, budget: device.budget(fraction: 0.8))
         let (lpu, hpu) = (architecture.lpu.engine, architecture.hpu.engine)
         #expect(lpu.maccs == hpu.maccs)
-        let program = try Self.exampleProgram(hpuPEs: hpu.pes, lpuPEs: lpu.pes, maccs: lpu.maccs, images: images, forwarding: 0.25,
+        let program = try Self.exampleProgram(hpuPEs: hpu.pes, lpuPEs: lpu.pes, maccs: lpu.maccs,
+                                              columns: (lpu.columns, hpu.columns), images: images, forwarding: 0.25,
                                               lpuBuffers: (lpu.activationDepth!, lpu.outputDepth!),
                                               hpuBuffers: (hpu.activationDepth!, hpu.outputDepth!))
         let s = try simulate(program, images: images, simulator: .verilator)

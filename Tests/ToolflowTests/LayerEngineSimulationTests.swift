@@ -15,12 +15,13 @@ import Testing
         var expectedChecks: Int { images * program.layers.reduce(0) { $0 + $1.geometry.outputLines(maccs: program.engine.maccs) } }
     }
 
-    func simulate(_ network: Network, data: Dataset, wordlength: Int, pes: Int, maccs: Int, images: Int,
+    func simulate(_ network: Network, data: Dataset, wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, batch: Int = 1,
+                  images: Int,
                   timing: LayerEngineTestbench.MemoryTiming = .init(), simulator: Simulator = .icarus,
                   mix: MultiplierMix? = nil, buffers: (activationDepth: Int, outputDepth: Int)? = nil) throws -> Run {
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
         let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation),
-                                        pes: pes, maccs: maccs, mix: mix, buffers: buffers)
+                                        pes: pes, maccs: maccs, columns: columns, batch: batch, mix: mix, buffers: buffers)
         let size = data.imageSize
         let words = (0..<images).map { i in program.inputWords(data.inputs[(i * size)..<((i + 1) * size)]) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
@@ -38,7 +39,8 @@ import Testing
         #expect(s.failed == 0, "\(s.mismatches.prefix(5).joined(separator: "\n"))\n\(s.log.suffix(1500))",
                 sourceLocation: sourceLocation)
         #expect(s.passed == run.expectedChecks, sourceLocation: sourceLocation)
-        #expect(s.images.count == run.images, sourceLocation: sourceLocation)
+        // One run per image, or per batch.
+        #expect(s.images.count == run.images / run.program.batch, sourceLocation: sourceLocation)
         let predicted = run.program.modelledCycles(memoryLatency: timing.latency)
         for image in s.images {
             // The testbench's own count from start to done agrees with the engine's counter.
@@ -87,6 +89,67 @@ import Testing
         }
     }
 
+    /// Engines of several output columns: random convolutions (row widths that Q does not
+    /// divide, windows shorter and longer than Q beats, stride, dilation, padding, pooling)
+    /// and the example, bit-exact in the modelled cycles, with random stalls too.
+    @Test(arguments: [(8, 4, 4, 2), (4, 2, 8, 3), (6, 3, 3, 4), (8, 8, 2, 5), (5, 1, 1, 7)])
+    func columnsInParallelAreBitExact(wordlength: Int, pes: Int, maccs: Int, columns: Int) throws {
+        for seed in 0..<2 {
+            let (network, data) = randomNetwork(seed: UInt64(1000 + columns * 100 + pes * 10 + seed))
+            let run = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, images: 2)
+            expectExact(run)
+        }
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let timing = LayerEngineTestbench.MemoryTiming(latency: 3, jitter: 7, stallPercent: 30, seed: columns)
+        let run = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, images: 2,
+                               timing: timing)
+        #expect(run.program.engine.columns == columns)
+        expectExact(run, timing: timing)
+    }
+
+    /// FC layers over a batch of images, each tile's weights read once for all of them: the
+    /// example (its two FC layers batched) and random networks, batches of 1 and of B, with
+    /// columns, bands and random stalls; bit-exact, in the modelled cycles, and the FC layers
+    /// faster per image than at a batch of one.
+    @Test(arguments: [(8, 8, 8, 1, 4), (4, 4, 8, 3, 3), (6, 2, 4, 1, 8)])
+    func fcLayersRunInBatches(wordlength: Int, pes: Int, maccs: Int, columns: Int, batch: Int) throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let batched = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
+                                   batch: batch, images: 2 * batch)
+        #expect(batched.program.batchedFrom == 2 && batched.program.batch == batch)
+        expectExact(batched)
+        // A batch of one (its model checked against the RTL by the tests above).
+        let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
+        let single = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation), pes: pes,
+                                       maccs: maccs, columns: columns)
+        #expect(single.batchedFrom == single.layers.count)
+        let perImage = single.modelledCycles(memoryLatency: 2)
+        let perBatch = batched.program.modelledCycles(memoryLatency: 2)
+        #expect(perBatch[0] == batch * perImage[0] && perBatch[1] == batch * perImage[1])
+        #expect(perBatch[2] < batch * perImage[2])
+        let timing = LayerEngineTestbench.MemoryTiming(latency: 5, jitter: 9, stallPercent: 35, seed: batch)
+        let stalled = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
+                                   batch: batch, images: batch, timing: timing)
+        expectExact(stalled, timing: timing)
+        do {
+            // Random networks come with two images: a batch of two.
+            let (network, data) = randomNetwork(seed: UInt64(2000 + batch * 10 + pes))
+            let run = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
+                                   batch: 2, images: 2)
+            #expect(run.program.batchedFrom < run.program.layers.count)
+            expectExact(run)
+        }
+    }
+
+    /// In row bands too: the batched FC layer's input (a segment per image) split across bands.
+    @Test func batchesRunInBands() throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let run = try simulate(network, data: data, wordlength: 8, pes: 4, maccs: 8, batch: 8, images: 8,
+                               buffers: (256, 128))
+        #expect(run.program.bandRuns[2].reduce(0) { $0 + $1.count } > 1)
+        expectExact(run)
+    }
+
     /// The DSE's engine for ZC706 runs the example in exactly the cycles the performance
     /// model gave the DSE.
     @Test(arguments: [4, 8])
@@ -98,14 +161,15 @@ import Testing
                                                              budget: Device.zc706.budget(fraction: 0.8))
         let engine = design.engine
         #expect(engine.pes & (engine.pes - 1) == 0 && engine.maccs & (engine.maccs - 1) == 0)
-        let run = try simulate(network, data: data, wordlength: wordlength, pes: engine.pes, maccs: engine.maccs, images: 1,
-                               buffers: (engine.activationDepth!, engine.outputDepth!))
+        let run = try simulate(network, data: data, wordlength: wordlength, pes: engine.pes, maccs: engine.maccs,
+                               columns: engine.columns, images: 1, buffers: (engine.activationDepth!, engine.outputDepth!))
         expectExact(run)
         #expect(run.simulation.images.first?.layers == design.layers.map(\.cycles))
         #expect(run.program.engine.activationDepth == engine.activationDepth)
         #expect(run.program.engine.outputDepth == engine.outputDepth)
         #expect(run.program.engine.maxWindow == engine.maxWindow)
         #expect(run.program.engine.lineWidth == engine.lineWidth)
+        #expect(run.program.engine.columns == engine.columns)
     }
 
     /// Verilator runs the same testbench to the same verdict and cycle counts.

@@ -15,7 +15,7 @@ import Testing
         var luts: Int { int("lut") + int("srl") + int("lutram") }
         var testDescription: String {
             ["family", "unit", "wordlength", "pes", "maccs", "max_window", "low_wordlength", "lanes", "classes", "m", "n",
-             "activation_depth", "output_depth"]
+             "activation_depth", "output_depth", "columns"]
                 .compactMap { key in fields[key].flatMap { $0.isEmpty ? nil : "\(key)=\($0)" } }.joined(separator: " ")
         }
     }
@@ -36,7 +36,8 @@ import Testing
                                                    maccs: row.int("maccs"), maxWindow: row.int("max_window")))
         case "engine":
             return model.layerEngine(EngineConfiguration(wordlength: row.int("wordlength"), pes: row.int("pes"), maccs: row.int("maccs"),
-                                            maxWindow: row.int("max_window"), activationDepth: row.int("activation_depth"),
+                                            columns: max(1, row.int("columns")), maxWindow: row.int("max_window"),
+                                            activationDepth: row.int("activation_depth"),
                                             outputDepth: row.int("output_depth"), maxLayers: 4))
         case "truncation-unit":
             return model.truncationUnit(highWordlength: row.int("wordlength"), lowWordlength: row.int("low_wordlength"),

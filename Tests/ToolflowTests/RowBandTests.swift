@@ -157,7 +157,8 @@ import Testing
         #expect(design.resources.bram36 <= budget.bram36)
         let engine = design.engine
         let run = try LayerEngineSimulationTests().simulate(network, data: data, wordlength: 4, pes: engine.pes, maccs: engine.maccs,
-                                                            images: 1, buffers: (engine.activationDepth!, engine.outputDepth!))
+                                                            columns: engine.columns, images: 1,
+                                                            buffers: (engine.activationDepth!, engine.outputDepth!))
         LayerEngineSimulationTests().expectExact(run)
         #expect(run.simulation.images.first?.layers == design.layers.map(\.cycles))
         #expect(design.throughput <= roomy.throughput)

@@ -1,6 +1,7 @@
-"""Single layers of VGG-16 at full size, each as an ONNX model with a one-image data folder,
-for scripts/bench-vgg-layers: conv1_2 (64→64 at 224×224, with the 2×2 max pooling after
-it), conv3_2 (256→256 at 56×56), conv5_2 (512→512 at 14×14) and fc6 (25088→4096).
+"""Single layers of VGG-16 at full size, each as an ONNX model with a data folder, for
+scripts/bench-vgg-layers: conv1_2 (64→64 at 224×224, with the 2×2 max pooling after it),
+conv3_2 (256→256 at 56×56), conv5_2 (512→512 at 14×14), one image each, and fc6
+(25088→4096) with 16 images, a batch.
 
 Weights come from make_paper_networks.Network (He-normal, zero mean per output unit, a
 fixed seed); the input is a random post-ReLU map (half zeros). Writes OUT/NAME.onnx (weights
@@ -18,17 +19,17 @@ from onnx import TensorProto, helper
 sys.path.insert(0, os.path.dirname(__file__))
 from make_paper_networks import IR_VERSION, OPSET, Network  # noqa: E402
 
-# name, input [C, H, W], layers: ("conv", channels) | ("pool",) | ("fc", outputs)
+# name, input [C, H, W], layers: ("conv", channels) | ("pool",) | ("fc", outputs), images
 LAYERS = {
-    "conv1_2": ([64, 224, 224], [("conv", 64), ("pool",)]),
-    "conv3_2": ([256, 56, 56], [("conv", 256)]),
-    "conv5_2": ([512, 14, 14], [("conv", 512)]),
-    "fc6": ([512, 7, 7], [("fc", 4096)]),
+    "conv1_2": ([64, 224, 224], [("conv", 64), ("pool",)], 1),
+    "conv3_2": ([256, 56, 56], [("conv", 256)], 1),
+    "conv5_2": ([512, 14, 14], [("conv", 512)], 1),
+    "fc6": ([512, 7, 7], [("fc", 4096)], 16),
 }
 
 
 def layer_model(name, seed):
-    shape, layers = LAYERS[name]
+    shape, layers, images = LAYERS[name]
     net = Network("vgg16", seed)
     net.shape = list(shape)
     for layer in layers:
@@ -48,7 +49,7 @@ def layer_model(name, seed):
     model.ir_version = IR_VERSION
     onnx.checker.check_model(model)
     rng = np.random.default_rng([seed, 99])
-    image = np.maximum(rng.standard_normal([1] + shape, dtype=np.float32), 0)
+    image = np.maximum(rng.standard_normal([images] + shape, dtype=np.float32), 0)
     return model, image
 
 

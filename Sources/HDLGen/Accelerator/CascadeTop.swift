@@ -84,7 +84,7 @@ public struct CascadeTop: Module {
             + stableHash("\(lpu.name) \(hpu.name) \(confidenceUnit.name) \(rounding)")
     }
     public var summary: String {
-        "CascadeCNN: LPU \(lpu.pes)×\(lpu.maccs) at \(lpu.wordlength) bits, HPU \(hpu.pes)×\(hpu.maccs) at \(hpu.wordlength) bits, "
+        "CascadeCNN: LPU \(lpu.configuration.tiling) at \(lpu.wordlength) bits, HPU \(hpu.configuration.tiling) at \(hpu.wordlength) bits, "
             + "gBvSB(M=\(confidenceUnit.m), N=\(confidenceUnit.n)) over \(classes) classes"
     }
 

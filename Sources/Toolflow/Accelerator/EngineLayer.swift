@@ -111,4 +111,44 @@ public struct EngineLayer: Sendable {
         f.readsHostInput = false
         return f
     }
+
+    /// Whether the layer reads its whole input in one window with a 1×1 output and no
+    /// pooling (an FC layer, or a convolution shaped like one): what a batch runs once.
+    var isWholeInputWindow: Bool {
+        let w = window, none = Window2D(kernelHeight: 1, kernelWidth: 1)
+        return outputHeight == 1 && outputWidth == 1 && pooling == none && w.kernelHeight == inputShape[1]
+            && w.kernelWidth == inputShape[2] && w.dilationY == 1 && w.dilationX == 1
+            && [w.padTop, w.padLeft, w.padBottom, w.padRight].allSatisfy { $0 == 0 }
+    }
+
+    /// The first of the layers at the end of `layers` that each read their whole input in
+    /// one window: those a batch runs once (`layers.count` when the last does not).
+    static func batchableSuffix(of layers: [EngineLayer]) -> Int {
+        var first = layers.count
+        while first > 0 && layers[first - 1].isWholeInputWindow { first -= 1 }
+        return first
+    }
+
+    /// The layer as the engine runs it over `images` images at once, `across` of them side by
+    /// side in each row (a divisor of `images`), so that an engine of several columns takes
+    /// several images at a time. The first batched layer (`first`) reads the images' inputs,
+    /// L lines each (⌈C/K_t⌉·H·W, channel group by group), as one map of one channel group,
+    /// `across`·L columns wide: a window of 1×L lines, L apart, is one image, its beats and
+    /// weight lines those of the layer itself. Later ones read the map the one before wrote,
+    /// `[C, images/across, across]`, as a 1×1 convolution: position b is image b.
+    func batched(images: Int, across: Int, first: Bool, maccs: Int) -> EngineLayer {
+        var b = self
+        let c = inputShape[0], rows = images / across
+        if first {
+            let lines = ceilDivide(c, maccs) * inputShape[1] * inputShape[2]
+            b.inputShape = [min(c, maccs), rows, across * lines]
+            b.window = Window2D(kernelHeight: 1, kernelWidth: lines, strideX: lines)
+        } else {
+            b.inputShape = [c, rows, across]
+        }
+        (b.outputHeight, b.outputWidth) = (rows, across)
+        (b.pooledHeight, b.pooledWidth) = (rows, across)
+        b.readsHostInput = false
+        return b
+    }
 }

@@ -15,49 +15,92 @@ import HDLGen
 ///
 /// A layer runs in row bands as the engine's buffers hold them (`RowBand`), one descriptor
 /// per run of equal bands (`BandRun`).
+///
+/// With a `batch` of B > 1 images per run, the FC layers at the end of the network (from
+/// `batchedFrom`: each output 1×1, its kernel its whole input) run once for all B: the
+/// first of them reads the B images' inputs from their regions as one map of B windows
+/// (`EngineLayer.batched`, as many images side by side as the engine has columns), so each
+/// tile's weights are read once per batch, and writes an `[N, B]` map (channel n of image b
+/// at line n/K_t·B + b) to the run's shared area, which the next reads as a 1×1 convolution
+/// over B positions. A run's memory: its B image regions, then the shared area.
 public struct EngineProgram: Sendable {
     public let quantised: QuantisedNetwork
     public let layers: [EngineLayer]
     public let engine: LayerEngine
-    /// Per layer, the runs of row bands it runs in: one descriptor each.
+    /// Images per run.
+    public let batch: Int
+    /// The first layer that runs once per batch (`layers.count` when none does).
+    public let batchedFrom: Int
+    /// Images side by side in a row of a batched layer's maps: the largest divisor of the
+    /// batch that the engine's columns take at once.
+    let batchAcross: Int
+    /// Per layer, the runs of row bands it runs in (a batched layer: over the batch): one
+    /// descriptor each.
     public let bandRuns: [[BandRun]]
-    /// The layer each descriptor runs (a layer's descriptors are consecutive).
-    public var descriptorLayers: [Int] { bandRuns.indices.flatMap { l in Array(repeating: l, count: bandRuns[l].count) } }
+    /// The layer each descriptor of a run runs: every image's per-image layers, then the
+    /// batched ones (a layer's descriptors are consecutive).
+    public var descriptorLayers: [Int] {
+        let perImage = (0..<batchedFrom).flatMap { l in Array(repeating: l, count: bandRuns[l].count) }
+        let batched = (batchedFrom..<layers.count).flatMap { l in Array(repeating: l, count: bandRuns[l].count) }
+        return Array(Array(repeating: perImage, count: batch).joined()) + batched
+    }
     /// The weight and bias lines at the start of memory.
     public let parameterLines: [String]
     /// Per layer, the first line of its weights and of its biases.
     public internal(set) var weightAddresses: [Int], biasAddresses: [Int]
     /// Per layer, its bias lines (`parameterLines` holds them too, before its weights).
     public let biasLines: [[String]]
-    /// Per image: the offset of each layer's output within its region (the input is at 0).
+    /// Per image: the offset of each per-image layer's output within its region (the input is at 0).
     public let outputOffsets: [Int]
     /// Lines of one image's region.
     public let imageLines: Int
+    /// Per batched layer, the offset of its output in a run's shared area.
+    let batchOffsets: [Int]
+    /// Lines of one run's memory: its images' regions, then the shared area.
+    public let runLines: Int
     let inference: FixedPointInference
     /// The first layer as the network has it, when the engine runs it with its input's
     /// columns folded into channels (`LayerGeometry.folded`); the host writes that input.
     let unfoldedFirstLayer: EngineLayer?
 
-    /// `lineWidth` widens the memory lines (to share a memory with a wider engine), and the
+    /// `columns` is the engine's Q (output columns in parallel). `lineWidth` widens the memory lines (to share a memory with a wider engine), and the
     /// weights of every layer are laid out for a multiple of `channelMultiple` output
     /// channels as well as of P (so that an engine with that many PEs reads them too).
     /// `mix` maps the engine's multipliers (nil: every PE on DSP48s). `buffers` gives the
     /// activation and output buffers' depths (powers of two), which decide the row bands; nil:
     /// buffers that hold the largest layer whole. `descriptorSlots` makes the register file
     /// hold at least that many descriptors (a cascade's engines share one register map).
-    public init(quantised: QuantisedNetwork, pes: Int, maccs: Int, lineWidth: Int? = nil,
+    /// `batch` is the images per run (see above).
+    public init(quantised: QuantisedNetwork, pes: Int, maccs: Int, columns: Int = 1, batch: Int = 1, lineWidth: Int? = nil,
                 channelMultiple: Int = 1, mix: MultiplierMix? = nil,
                 buffers: (activationDepth: Int, outputDepth: Int)? = nil, descriptorSlots: Int? = nil) throws(ToolflowError) {
         self.quantised = quantised
         let network = quantised.network
         let mapped = try EngineLayer.layers(of: network)
-        let folds = mapped[0].geometry.folded(maccs: maccs) != mapped[0].geometry
+        guard (1...EngineProgram.maximumBatch).contains(batch) else {
+            throw .unsupportedByEngine(layer: network.name, reason: "a batch of \(batch) images is outside 1...\(EngineProgram.maximumBatch)")
+        }
+        let batchedFrom = batch > 1 ? EngineLayer.batchableSuffix(of: mapped) : mapped.count
+        // A batched first layer reads the images as the network has them: no folding.
+        let folds = batchedFrom > 0 && mapped[0].geometry.folded(maccs: maccs) != mapped[0].geometry
         let layers = folds ? [mapped[0].foldingColumns()] + mapped.dropFirst() : mapped
         self.layers = layers
+        self.batch = batch
+        self.batchedFrom = batchedFrom
+        let batchAcross = (1...min(batch, columns)).last { batch % $0 == 0 }!
+        self.batchAcross = batchAcross
         unfoldedFirstLayer = folds ? mapped[0] : nil
         inference = try FixedPointInference(quantised)
         let w = quantised.quantisation.wordlength
-        var configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: layers.map(\.geometry),
+        // The layers as a run sees them: the batched ones over the whole batch.
+        let runGeometries = layers.indices.map { l in
+            l < batchedFrom ? layers[l].geometry
+                : layers[l].batched(images: batch, across: batchAcross, first: l == batchedFrom, maccs: maccs).geometry
+        }
+        if batchedFrom < layers.count, runGeometries[batchedFrom].inputWidth > EngineProgram.maximumDimension {
+            throw .unsupportedByEngine(layer: layers[batchedFrom].name, reason: "\(batchAcross) images of \(layers[batchedFrom].geometry.inputLines(maccs: maccs)) lines side by side make a map \(runGeometries[batchedFrom].inputWidth) lines wide; the engine's dimensions hold at most \(EngineProgram.maximumDimension)")
+        }
+        var configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: runGeometries,
                                                 sharedLineWidth: lineWidth)
         if let buffers {
             for (name, depth) in [("activation", buffers.activationDepth), ("output", buffers.outputDepth)]
@@ -65,25 +108,31 @@ public struct EngineProgram: Sendable {
                 throw .unsupportedByEngine(layer: network.name,
                                            reason: "an \(name) buffer of \(depth) is not a power of two in \(EngineConfiguration.bufferDepths)")
             }
-            guard let banded = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, running: layers.map(\.geometry),
+            guard let banded = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, running: runGeometries,
                                                    activationDepth: buffers.activationDepth, outputDepth: buffers.outputDepth,
                                                    sharedLineWidth: lineWidth) else {
                 let model = EngineCycleModel(pes: pes, maccs: maccs, activationDepth: buffers.activationDepth,
                                              outputDepth: buffers.outputDepth)
-                let layer = layers.first { model.bandRuns($0.geometry) == nil }!
+                let layer = layers[runGeometries.firstIndex { model.bandRuns($0) == nil }!]
                 throw .unsupportedByEngine(layer: layer.name, reason: "one pooled row of it does not fit an activation buffer of \(buffers.activationDepth) lines and an output buffer of \(buffers.outputDepth) entries")
             }
             configuration = banded
         }
+        configuration.columns = columns
         configuration.mix = mix
-        configuration.maxLayers = max(configuration.maxLayers, descriptorSlots ?? 0)
+        let bandRuns = runGeometries.map { EngineCycleModel(configuration).bandRuns($0)! }
+        let perImage = bandRuns[..<batchedFrom].reduce(0) { $0 + $1.count }
+        let descriptors = batch * perImage + bandRuns[batchedFrom...].reduce(0) { $0 + $1.count }
+        guard descriptors <= EngineConfiguration.maximumDescriptors else {
+            throw .unsupportedByEngine(layer: network.name, reason: "a run of \(batch) images takes \(descriptors) descriptors (\(perImage) per image); the register file holds at most \(EngineConfiguration.maximumDescriptors)")
+        }
+        configuration.maxLayers = max(descriptors, descriptorSlots ?? 0)
         do {
             engine = try LayerEngine(configuration)
         } catch {
             throw .unsupportedByEngine(layer: network.name, reason: "\(error)")
         }
-        let model = EngineCycleModel(configuration)
-        bandRuns = layers.map { model.bandRuns($0.geometry)! }
+        self.bandRuns = bandRuns
 
         var lines: [String] = [], weightAddresses: [Int] = [], biasAddresses: [Int] = [], biasLines: [[String]] = []
         let lineWidth = engine.lineWidth
@@ -133,12 +182,30 @@ public struct EngineProgram: Sendable {
         self.biasLines = biasLines
         var offset = layers[0].geometry.inputLines(maccs: maccs)
         var outputOffsets: [Int] = []
-        for layer in layers {
+        for layer in layers[..<batchedFrom] {
             outputOffsets.append(offset)
             offset += layer.geometry.outputLines(maccs: maccs)
         }
         self.outputOffsets = outputOffsets
         imageLines = offset
+        var area = 0, batchOffsets: [Int] = []
+        for l in batchedFrom..<layers.count {
+            batchOffsets.append(area)
+            area += runGeometries[l].outputLines(maccs: maccs)
+        }
+        self.batchOffsets = batchOffsets
+        runLines = batch * imageLines + area
+    }
+
+    /// The most images a run takes.
+    public static let maximumBatch = 256
+    /// The largest map dimension a descriptor holds (its 16-bit fields).
+    static let maximumDimension = 65_535
+
+    /// Layer `l` as a run runs it: over the whole batch from `batchedFrom` on.
+    func runLayer(_ l: Int) -> EngineLayer {
+        l < batchedFrom ? layers[l] : layers[l].batched(images: batch, across: batchAcross, first: l == batchedFrom,
+                                                        maccs: engine.maccs)
     }
 
     /// A layer's quantisation entry and its requantisation shift f_a + f_w − f_y.
@@ -149,23 +216,64 @@ public struct EngineProgram: Sendable {
     }
 
     /// The first line of image `image`'s region.
-    public func imageBase(_ image: Int) -> Int { parameterLines.count + image * imageLines }
-
-    /// The descriptors that run the network on the image whose region starts at `base`: per
-    /// layer, one per run of equal row bands (`descriptorLayers` says whose).
-    public func descriptors(imageBase base: Int) -> [LayerDescriptor] {
-        layers.indices.flatMap { l in bandRuns[l].map { descriptor(layer: l, run: $0, imageBase: base) } }
+    public func imageBase(_ image: Int) -> Int {
+        parameterLines.count + image / batch * runLines + image % batch * imageLines
     }
 
-    /// The descriptor of layer `l` that runs `run`: the geometry of its first band, placed in
-    /// the layer's maps, with the steps to the next.
+    /// The first line of run `run`'s shared area.
+    func batchAreaBase(run: Int) -> Int { parameterLines.count + run * runLines + batch * imageLines }
+
+    /// The descriptors that run the network on the image whose region starts at `base`, with
+    /// a batch of one: per layer, one per run of equal row bands.
+    public func descriptors(imageBase base: Int) -> [LayerDescriptor] {
+        precondition(batchedFrom == layers.count, "a batched program runs batches: descriptors(run:)")
+        return layers.indices.flatMap { l in bandRuns[l].map { descriptor(layer: l, run: $0, imageBase: base) } }
+    }
+
+    /// The descriptors of run `run` (images run·B …): every image's per-image layers, then
+    /// the batched ones (`descriptorLayers` says whose).
+    public func descriptors(run: Int) -> [LayerDescriptor] {
+        let perImage = (0..<batch).flatMap { b in
+            (0..<batchedFrom).flatMap { l in bandRuns[l].map { descriptor(layer: l, run: $0, imageBase: imageBase(run * batch + b)) } }
+        }
+        return perImage + (batchedFrom..<layers.count).flatMap { l in bandRuns[l].map { batchedDescriptor(layer: l, run: $0, of: run) } }
+    }
+
+    /// The descriptor of per-image layer `l` that runs `run` in the image region at `base`.
     func descriptor(layer l: Int, run: BandRun, imageBase base: Int) -> LayerDescriptor {
-        let (pes, maccs) = (engine.pes, engine.maccs), layer = layers[l], band = run.first
+        descriptor(layers[l], index: l, run: run, input: base + (l == 0 ? 0 : outputOffsets[l - 1]), output: base + outputOffsets[l])
+    }
+
+    /// The descriptor of batched layer `l` that runs `band` over the batch of run `run`: the
+    /// first reads its input from the images' regions, one segment of an image's lines each;
+    /// the others read the shared area.
+    func batchedDescriptor(layer l: Int, run band: BandRun, of run: Int) -> LayerDescriptor {
+        let area = batchAreaBase(run: run), layer = runLayer(l)
+        let output = area + batchOffsets[l - batchedFrom]
+        guard l == batchedFrom else {
+            return descriptor(layer, index: l, run: band, input: area + batchOffsets[l - 1 - batchedFrom], output: output)
+        }
+        let source = imageBase(run * batch) + (l == 0 ? 0 : outputOffsets[l - 1])
+        var d = descriptor(layer, index: l, run: band, input: source, output: output)
+        // A row of the map is `batchAcross` images, each a segment of its region.
+        let lines = layers[l].geometry.inputLines(maccs: engine.maccs), rowImages = batchAcross * imageLines
+        d[.inputAddress] = source + band.first.inputRows.lowerBound * rowImages
+        d[.inputSegment] = lines
+        d[.inputSkip] = imageLines - lines
+        d[.inputAdvance] = band.inputAdvance * rowImages
+        return d
+    }
+
+    /// The descriptor of `layer` (layer `l`'s weights) that runs `run`: the geometry of its first band, placed in
+    /// the layer's maps (its input at line `input`, its output at `output`), with the steps
+    /// to the next.
+    func descriptor(_ layer: EngineLayer, index l: Int, run: BandRun, input: Int, output: Int) -> LayerDescriptor {
+        let (pes, maccs) = (engine.pes, engine.maccs), band = run.first
         let g = layer.geometry.restricted(to: band)
         let (width, pooledWidth) = (layer.geometry.inputWidth, layer.pooledWidth)
         var d = LayerDescriptor()
-        d[.inputAddress] = base + (l == 0 ? 0 : outputOffsets[l - 1]) + band.inputRows.lowerBound * width
-        d[.outputAddress] = base + outputOffsets[l] + band.pooledRows.lowerBound * pooledWidth
+        d[.inputAddress] = input + band.inputRows.lowerBound * width
+        d[.outputAddress] = output + band.pooledRows.lowerBound * pooledWidth
         d[.weightAddress] = weightAddresses[l]
         d[.biasAddress] = biasAddresses[l]
         d[.inputLines] = g.inputLines(maccs: maccs)
@@ -199,12 +307,25 @@ public struct EngineProgram: Sendable {
         return d
     }
 
-    /// The cycles of each layer of an image as the cycle model gives them, when the memory
-    /// answers `memoryLatency` cycles after a request.
+    /// The cycles of each layer of a run (one image, or a batch: a per-image layer's for all
+    /// its images) as the cycle model gives them, when the memory answers `memoryLatency`
+    /// cycles after a request.
     public func modelledCycles(memoryLatency: Int) -> [Int] {
         let model = EngineCycleModel(engine.configuration, memoryLatency: memoryLatency)
         // Every layer fits the engine's buffers: init made its bands from them.
-        return layers.map { model.cycles($0.geometry)!.total }
+        return layers.indices.map { l in
+            (l < batchedFrom ? batch : 1) * model.cycles(runLayer(l).geometry)!.total
+        }
+    }
+
+    /// The lines each layer of a run moves through the memory port (features, weights and
+    /// biases): at one line per cycle, the fewest cycles the port allows it, its bandwidth roof.
+    public func modelledLines() -> [Int] {
+        let model = EngineCycleModel(engine.configuration)
+        return layers.indices.map { l in
+            let lines = model.lines(runLayer(l).geometry)!
+            return (l < batchedFrom ? batch : 1) * (lines.features + lines.weights + lines.biases)
+        }
     }
 
     /// The input words of an image (its floats quantised to the input format).
@@ -281,24 +402,44 @@ public struct EngineProgram: Sendable {
         }
     }
 
-    /// A testbench that runs the network on each image in turn and checks every layer's output.
+    /// A testbench that runs the network on each image in turn (a run per batch) and checks
+    /// every layer's output; `images.count` must be a multiple of `batch`.
     public func testbench(images: [[Int32]], timing: LayerEngineTestbench.MemoryTiming,
                           interface: LayerEngineTestbench.Interface = .native) -> LayerEngineTestbench {
+        precondition(images.count % batch == 0, "\(images.count) images do not make whole batches of \(batch)")
         var memory = parameterLines
         var expected: [LayerEngineTestbench.ExpectedLine] = []
         var runs: [[LayerDescriptor]] = []
         let blank = EngineMemoryLine.hex(value: 0, lineWidth: engine.lineWidth)
-        for (i, words) in images.enumerated() {
-            let base = imageBase(i)
-            var region = inputLines(words: words)
-            region += Array(repeating: blank, count: imageLines - region.count)
-            memory += region
-            for (l, lines) in expectedOutputLines(inputWords: words).enumerated() {
-                for (offset, line) in lines.enumerated() {
-                    expected.append(.init(address: base + outputOffsets[l] + offset, hex: line, run: i, layer: l))
+        for run in 0..<(images.count / batch) {
+            var batchedWords = Array(repeating: [[Int32]](), count: layers.count)
+            for b in 0..<batch {
+                let words = images[run * batch + b], base = imageBase(run * batch + b)
+                var region = inputLines(words: words)
+                region += Array(repeating: blank, count: imageLines - region.count)
+                memory += region
+                let outputs = inference.layerOutputs(words: words)
+                for (l, layer) in layers.enumerated() {
+                    let words = outputs[layer.outputLayerIndex]
+                    guard l < batchedFrom else { batchedWords[l].append(words); continue }
+                    for (offset, line) in lines(of: words, shape: [layer.outputChannels, layer.pooledHeight, layer.pooledWidth]).enumerated() {
+                        expected.append(.init(address: base + outputOffsets[l] + offset, hex: line, run: run, layer: l))
+                    }
                 }
             }
-            runs.append(descriptors(imageBase: base))
+            // The batched layers' maps [N, B, 1] in the shared area: channel n of image b at n·B + b.
+            var area: [String] = []
+            for l in batchedFrom..<layers.count {
+                let n = layers[l].outputChannels
+                let words = (0..<(n * batch)).map { i in batchedWords[l][i % batch][i / batch] }
+                for (offset, line) in lines(of: words, shape: [n, batch, 1]).enumerated() {
+                    expected.append(.init(address: batchAreaBase(run: run) + batchOffsets[l - batchedFrom] + offset, hex: line,
+                                          run: run, layer: l))
+                }
+                area += Array(repeating: blank, count: lines(of: words, shape: [n, batch, 1]).count)
+            }
+            memory += area
+            runs.append(batch == 1 && batchedFrom == layers.count ? descriptors(imageBase: imageBase(run)) : descriptors(run: run))
         }
         return LayerEngineTestbench(engine: engine, interface: interface, memory: memory, runs: runs, expected: expected,
                                     timing: timing)

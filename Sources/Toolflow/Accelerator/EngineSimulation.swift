@@ -4,7 +4,7 @@ import HDLGen
 /// A co-simulation of the layer engine's RTL on some images against the golden model: the
 /// testbench checks every layer's output lines, and reports the cycles of every run and layer.
 public struct EngineSimulation: Sendable {
-    /// Measured cycles of one image: per layer, and in all.
+    /// Measured cycles of one run (an image, or a batch): per layer, and in all.
     public struct ImageCycles: Hashable, Sendable {
         /// The engine's own cycle counter.
         public var total: Int
@@ -41,7 +41,8 @@ public struct EngineSimulation: Sendable {
         images.indices.filter { i in images[i].counted.map { $0 != images[i].total } ?? false }
     }
 
-    /// The simulation's figures from its log; each layer's cycles the sum of its descriptors'.
+    /// The simulation's figures from its log; each layer's cycles the sum of its descriptors'
+    /// (in a batch, over all its images).
     /// The testbench's count plus `startWriteLatency` spans what the engine's counter does.
     init(result: SimulationResult, descriptorLayers: [Int], startWriteLatency: Int = 0) {
         passed = result.passed
@@ -64,9 +65,12 @@ public struct EngineSimulation: Sendable {
                 pendingCount = nil
             } else if words.count == 6, words[2] == "descriptor", let descriptor = Int(words[3].dropLast()), let cycles = Int(words[4]),
                       descriptorLayers.indices.contains(descriptor), !images.isEmpty {
-                let layer = descriptorLayers[descriptor]
-                if images[images.count - 1].layers.count == layer { images[images.count - 1].layers.append(0) }
-                if images[images.count - 1].layers.count == layer + 1 { images[images.count - 1].layers[layer] += cycles }
+                // A batch runs a layer's descriptors once per image: they add up.
+                let layer = descriptorLayers[descriptor], last = images.count - 1
+                if images[last].layers.count <= layer {
+                    images[last].layers += Array(repeating: 0, count: layer + 1 - images[last].layers.count)
+                }
+                images[last].layers[layer] += cycles
             }
         }
         self.images = images

@@ -1,11 +1,12 @@
 import HDLGen
 
-/// The design-space exploration: for a wordlength and a resource budget, the tiling (P, K_t)
-/// of the engine that maximises the network's throughput under the roofline model. For the
-/// generated layer engine, P and K_t are powers of two, so that one divides the other as it
-/// requires, and the buffers are as deep as the budget allows: from the least that hold one
-/// pooled row of every layer (the engine then runs each layer in many row bands) to those
-/// that hold every layer whole.
+/// The design-space exploration: for a wordlength and a resource budget, the tiling (P, K_t,
+/// Q) of the engine that maximises the network's throughput under the roofline model. For
+/// the generated layer engine, P and K_t are powers of two, so that one divides the other as
+/// it requires, Q (output columns in parallel) is any count up to the widest output row and
+/// `maxColumns`, and the buffers are as deep as the budget allows: from the least that hold
+/// one pooled row of every layer (the engine then runs each layer in many row bands) to
+/// those that hold every layer whole.
 public struct Explorer: Sendable {
     public var device: Device
     public var model: ResourceModel
@@ -13,6 +14,8 @@ public struct Explorer: Sendable {
     public var batch: Int
     /// The largest P and K_t the generator accepts.
     public var maxPEs = 1024, maxMACCs = 1024
+    /// The most output columns the DSE gives an engine.
+    public var maxColumns = 16
 
     public init(device: Device, batch: Int = 16) {
         self.device = device
@@ -31,7 +34,8 @@ public struct Explorer: Sendable {
 
     /// The fastest engine at `wordlength` within `budget`, with `bandwidthShare` of the
     /// device's bandwidth. The LPU of a cascade reads `weightWordlength`-bit weights;
-    /// `maccs` fixes K_t of a layer engine. Ties go to fewer multipliers, then fewer PEs.
+    /// `maccs` fixes K_t of a layer engine. Ties go to fewer multipliers, then fewer PEs, then
+    /// fewer columns.
     public func bestEngine(wordlength: Int, workload: Workload, budget: Resources, bandwidthShare: Double = 1,
                            weightWordlength: Int? = nil, maccs requiredMACCs: Int? = nil,
                            unit: String = "engine") throws -> EngineDesign {
@@ -42,24 +46,27 @@ public struct Explorer: Sendable {
             throw ExplorationError.invalidParameter(name: "workload", value: workload.name, allowed: "a network with CONV or FC layers")
         }
         let smallest = Self.smallestEngine(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
-        guard fitsAtAll(wordlength: wordlength, pes: 1, maccs: 1, workload: workload, budget: budget) else {
+        guard fitsAtAll(wordlength: wordlength, pes: 1, maccs: 1, columns: 1, workload: workload, budget: budget) else {
             throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallest),
                                                   budget: budget)
         }
         let performance = performance(bandwidthShare: bandwidthShare)
         func powersOfTwo(upTo limit: Int) -> [Int] { (0..<20).map { 1 << $0 }.filter { $0 <= max(1, limit) } }
-        let peSizes: [Int], maccSizes: [Int]
+        let peSizes: [Int], maccSizes: [Int], columnCounts: [Int]
         if let geometries = workload.geometries {
             // The layer engine: powers of two, so that one of P and K_t divides the other;
             // K_t covers input channels.
             peSizes = powersOfTwo(upTo: min(maxPEs, nextPowerOfTwo(geometries.map(\.outputChannels).max()!)))
             maccSizes = requiredMACCs.map { [$0] }
                 ?? powersOfTwo(upTo: min(maxMACCs, nextPowerOfTwo(geometries.map(\.inputChannels).max()!)))
+            columnCounts = Array(1...max(1, min(maxColumns, EngineConfiguration.maximumColumns,
+                                                geometries.map(\.outputWidth).max()!)))
         } else {
             // The idealised engine: throughput changes only where some ⌈N/P⌉ or ⌈K/K_t⌉
             // does, at the smallest P (K_t) of each step.
             peSizes = Self.steps(workload.layers.map(\.gemm.n), upTo: min(maxPEs, workload.layers.map(\.gemm.n).max()!))
             maccSizes = Self.steps(workload.layers.map(\.gemm.k), upTo: min(maxMACCs, workload.layers.map(\.gemm.k).max()!))
+            columnCounts = [1]
         }
 
         var best: (engine: EngineConfiguration, seconds: Double)?
@@ -69,19 +76,26 @@ public struct Explorer: Sendable {
                 // (The window, hence the bias and the line, is the same at every buffer depth.)
                 let line = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload).lineWidth
                 if workload.geometries != nil, line > EngineConfiguration.maximumLineWidth { break }
-                // Resources grow with P: no larger P fits either.
-                guard fitsAtAll(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload, budget: budget) else { break }
-                guard let (candidate, seconds) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload,
-                                                                budget: budget, performance: performance,
-                                                                weightWordlength: weightWordlength)
-                else { continue }
-                if let current = best {
-                    let better = seconds < current.seconds * (1 - 1e-12)
-                    let tie = !better && seconds <= current.seconds * (1 + 1e-12)
-                    guard better || (tie && (candidate.multipliers, candidate.pes) < (current.engine.multipliers, current.engine.pes))
+                // Resources grow with P and with Q: no larger one fits either.
+                for columns in columnCounts {
+                    guard fitsAtAll(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, workload: workload,
+                                    budget: budget) else { break }
+                    guard let (candidate, seconds) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs,
+                                                                    columns: columns, workload: workload, budget: budget,
+                                                                    performance: performance,
+                                                                    weightWordlength: weightWordlength)
                     else { continue }
+                    if let current = best {
+                        let better = seconds < current.seconds * (1 - 1e-12)
+                        let tie = !better && seconds <= current.seconds * (1 + 1e-12)
+                        let smaller = (candidate.multipliers, candidate.pes, candidate.columns)
+                            < (current.engine.multipliers, current.engine.pes, current.engine.columns)
+                        guard better || (tie && smaller) else { continue }
+                    }
+                    best = (candidate, seconds)
                 }
-                best = (candidate, seconds)
+                guard fitsAtAll(wordlength: wordlength, pes: pes, maccs: maccs, columns: 1, workload: workload,
+                                budget: budget) else { break }
             }
         }
         guard let best else {
@@ -95,38 +109,39 @@ public struct Explorer: Sendable {
                             layers: workload.layers.map { performance.layerTime($0, engine: engine, weightWordlength: weightWordlength) })
     }
 
-    /// The engine at (P, K_t) with the least on-chip memory that runs `workload`: the layer
+    /// The engine at (P, K_t, Q) with the least on-chip memory that runs `workload`: the layer
     /// engine with the smallest buffers that hold a pooled row of every layer, or the idealised
     /// engine.
-    public static func smallestEngine(wordlength: Int, pes: Int, maccs: Int, for workload: Workload) -> EngineConfiguration {
+    public static func smallestEngine(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1,
+                                      for workload: Workload) -> EngineConfiguration {
         guard let geometries = workload.geometries else {
             return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
         }
         let layers = geometries.map { $0.folded(maccs: maccs) }
         let depths = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers)
         // One pooled row per band fits these depths by their definition.
-        return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, running: layers,
+        return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, running: layers,
                                    activationDepth: depths.activation, outputDepth: depths.output)!
     }
 
-    /// Whether some engine at (P, K_t) fits `budget`: the one with the least buffer memory or,
-    /// as its descriptors for many bands take LUTs, the one that holds every layer whole.
-    func fitsAtAll(wordlength: Int, pes: Int, maccs: Int, workload: Workload, budget: Resources) -> Bool {
-        [Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload),
-         EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)]
+    /// Whether some engine at (P, K_t, Q) fits `budget`: the one with the least buffer memory
+    /// or, as its descriptors for many bands take LUTs, the one that holds every layer whole.
+    func fitsAtAll(wordlength: Int, pes: Int, maccs: Int, columns: Int, workload: Workload, budget: Resources) -> Bool {
+        [Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload),
+         EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload)]
             .contains { resources(of: $0).fits(in: budget) }
     }
 
-    /// The fastest engine at (P, K_t) within `budget`: for the layer engine, each activation
+    /// The fastest engine at (P, K_t, Q) within `budget`: for the layer engine, each activation
     /// depth from the least to the whole largest layer's with the deepest output buffer that
     /// still fits (deeper buffers: fewer, larger bands); ties go to less block RAM. Nil when
     /// none fits or every one needs more descriptors than the register file holds.
-    func fastestBuffers(wordlength: Int, pes: Int, maccs: Int, workload: Workload, budget: Resources,
+    func fastestBuffers(wordlength: Int, pes: Int, maccs: Int, columns: Int, workload: Workload, budget: Resources,
                         performance: PerformanceModel, weightWordlength: Int?) -> (EngineConfiguration, Double)? {
         func seconds(_ engine: EngineConfiguration) -> Double {
             performance.secondsPerImage(workload, engine: engine, weightWordlength: weightWordlength)
         }
-        let whole = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+        let whole = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload)
         guard let geometries = workload.geometries, let wholeActivation = whole.activationDepth,
               let wholeOutput = whole.outputDepth else {
             return resources(of: whole).fits(in: budget) ? (whole, seconds(whole)) : nil
@@ -137,8 +152,8 @@ public struct Explorer: Sendable {
         var best: (engine: EngineConfiguration, seconds: Double, blockRAM: Double)?
         for activation in depths(from: least.activation, to: wholeActivation) {
             for output in depths(from: least.output, to: wholeOutput).reversed() {
-                guard let engine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, running: layers,
-                                                       activationDepth: activation, outputDepth: output),
+                guard let engine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
+                                                       running: layers, activationDepth: activation, outputDepth: output),
                       engine.maxLayers <= EngineConfiguration.maximumDescriptors else { continue }
                 let used = resources(of: engine)
                 guard used.fits(in: budget) else { continue }
@@ -155,13 +170,14 @@ public struct Explorer: Sendable {
 
     /// The engine at the tile sizes a user fixed, with the fastest buffers within `budget`:
     /// whole maps where they fit, else row bands; what `generate engine --device` builds.
-    public func engine(wordlength: Int, pes: Int, maccs: Int, workload: Workload, budget: Resources) throws -> EngineConfiguration {
-        guard let (engine, _) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs, workload: workload, budget: budget,
+    public func engine(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, workload: Workload,
+                       budget: Resources) throws -> EngineConfiguration {
+        guard let (engine, _) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
+                                               workload: workload, budget: budget,
                                                performance: performance(bandwidthShare: 1), weightWordlength: nil) else {
-            let least = Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
+            let least = Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload)
             _ = try LayerEngine(least)   // an engine the generator refuses whatever its buffers: its reason
-            throw ExplorationError.engineTooLarge(engine: "engine of \(pes) PEs × \(maccs) MACCs at \(wordlength) bits",
-                                                  needed: resources(of: least), budget: budget)
+            throw ExplorationError.engineTooLarge(engine: "engine of \(least)", needed: resources(of: least), budget: budget)
         }
         return engine
     }

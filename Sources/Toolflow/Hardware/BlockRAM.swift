@@ -25,19 +25,20 @@ public enum BlockRAM {
 
 extension EngineConfiguration {
     /// Block RAM of the engine's buffers. The layer engine's are each a memory of its own:
-    /// the activation buffer (K_t words per line), one weight buffer per PE (K_t words per
-    /// beat) and one output buffer per lane (max(P, K_t) lanes of one word); its descriptor
+    /// the activation buffer (K_t words per line, a copy per column), one weight buffer per
+    /// PE (K_t words per beat, two windows: the current tile's and the next's) and one output
+    /// buffer per lane (max(P, K_t) lanes of one word); its descriptor
     /// table, read combinationally, is LUT RAM (`descriptorTableLUTs`). The idealised
     /// engine's are modelled double-buffered over the longest window: weights (P·K_t words
     /// per beat) and activations (K_t words per beat).
     public var bufferBlockRAM: Double {
         guard let activationDepth, let outputDepth else {
             let depth = 2 * maxWindow
-            return BlockRAM.count(width: multipliers * wordlength, depth: depth)
+            return BlockRAM.count(width: pes * maccs * wordlength, depth: depth)
                 + BlockRAM.count(width: maccs * wordlength, depth: depth)
         }
-        return BlockRAM.count(width: maccs * wordlength, depth: activationDepth)
-            + Double(pes) * BlockRAM.count(width: maccs * wordlength, depth: maxWindow)
+        return Double(columns) * BlockRAM.count(width: maccs * wordlength, depth: activationDepth)
+            + Double(pes) * BlockRAM.count(width: maccs * wordlength, depth: 2 * maxWindow)
             + Double(max(pes, maccs)) * BlockRAM.count(width: wordlength, depth: outputDepth)
     }
 

@@ -32,7 +32,7 @@ public struct ResourceModel: Sendable {
     /// Whether a w×w multiplier goes to a DSP slice.
     public func usesDSP(wordlength: Int) -> Bool { 2 * wordlength >= dspMinimumProductWidth }
 
-    /// DSP, LUT and FF of the generated MM unit (no buffers: the unit has none).
+    /// DSP, LUT and FF of the engine's MM units, one per column (no buffers: they have none).
     public func matrixMultiplyUnit(_ engine: EngineConfiguration) -> Resources {
         let w = engine.wordlength, dsp = usesDSP(wordlength: w)
         let absorbed = dsp && dspAbsorbsFirstLevel
@@ -72,9 +72,9 @@ public struct ResourceModel: Sendable {
         control.ff += Double(stages + 1)
         control.closeChain(width: 2, length: stages)
 
-        let p = Double(engine.pes)
-        return Resources(dsp: dsp ? engine.multipliers : 0, lut: Int((p * pe.lut + control.lut).rounded()),
-                         ff: Int((p * pe.ff + control.ff).rounded()))
+        let p = Double(engine.pes), q = Double(engine.columns)
+        return Resources(dsp: dsp ? engine.multipliers : 0, lut: Int((q * (p * pe.lut + control.lut)).rounded()),
+                         ff: Int((q * (p * pe.ff + control.ff)).rounded()))
 
         func lutsPerLUTMultiplier(_ w: Int) -> Double {
             if let luts = self.lutsPerLUTMultiplier[w] { return luts }

@@ -56,22 +56,32 @@ extension ResourceModel {
 }
 
 extension ResourceModel {
-    /// The layer engine: its MM unit, its buffers (`EngineConfiguration.bufferBlockRAM`), its
-    /// descriptor table in LUT RAM, and the logic around them. Per PE: the bias register, the bias adder and the requantiser (a run-time
-    /// barrel shifter over the widened sum, saturation, ReLU); per lane of the output line: the
-    /// pooling comparator; and a constant for the sequencer, the address generators and the
-    /// register file. Coefficients fitted to calibration/resources.csv.
+    /// The layer engine: its MM units, its buffers (`EngineConfiguration.bufferBlockRAM`), its
+    /// descriptor table in LUT RAM, and the logic around them. Per PE: the bias register, the
+    /// bias adder and the requantiser (a run-time barrel shifter over the widened sum,
+    /// saturation, ReLU), and the next tile's bias with its load mux; per lane of the output line: the pooling comparator; per column:
+    /// the activation word and its padding mux, the im2col's column address and bounds, and
+    /// (Q > 1) the drain's held sums; and a constant for the sequencer, the address generators
+    /// and the register file. Coefficients fitted to calibration/resources.csv.
     /// The idealised engine (no engine geometry) is its MM unit and modelled buffers.
     public func layerEngine(_ engine: EngineConfiguration) -> Resources {
         var resources = matrixMultiplyUnit(engine)
         resources.bram36 += engine.bufferBlockRAM
-        guard engine.activationDepth != nil else { return resources }
+        guard let activationDepth = engine.activationDepth else { return resources }
         let sum = Double(engine.accumulatorWidth + 2), w = Double(engine.wordlength)
         let shifter = (sum + w) * Double(ceilLog2(engine.accumulatorWidth + 2 + engine.wordlength))
         let p = Double(engine.pes), k = Double(engine.maccs), lanes = Double(max(engine.pes, engine.maccs))
-        resources.lut += Int((p * (engineLUTsPerShifterBit * shifter + 2 * sum) + k * 3 * w + lanes * w
+        let q = Double(engine.columns), extra = q - 1
+        // The drain: Q − 1 held columns of P accumulators, each loaded or shifted, and the
+        // mux in front of the requantiser; the im2col's column, address and bounds per extra column.
+        let heldBits = p * Double(engine.accumulatorWidth)
+        let columnBits = Double(ceilLog2(activationDepth) + 2 * 19)
+        resources.lut += Int((p * (engineLUTsPerShifterBit * shifter + 3 * sum) + q * k * 3 * w + lanes * w
+                              + (engine.columns > 1 ? q * heldBits + extra * columnBits : 0)
                               + engineControlLUTs).rounded()) + engine.descriptorTableLUTs
-        resources.ff += Int((p * (2 * sum - 1 + 2 * w) + k * 2 * w + lanes * w + engineControlFFs).rounded())
+        resources.ff += Int((p * (3 * sum - 1 + 2 * w) + q * k * 2 * w + lanes * w
+                             + extra * (heldBits + Double(ceilLog2(activationDepth) + 2))
+                             + engineControlFFs).rounded())
         resources.dsp += 3   // the address multipliers: y·W, pooled row·W_o, H·W
         return resources
     }

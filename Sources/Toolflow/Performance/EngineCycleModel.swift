@@ -9,27 +9,33 @@ import HDLGen
 /// - fetch: one cycle per descriptor field, and one more for each band after the first;
 /// Per band:
 /// - each load of n lines (the band's input once; per tile of P channels its P biases and
-///   P·B weight lines): n requests, then the last response, then one cycle to move on;
-/// - compute, per tile: M·B beats (M the band's positions), two cycles of address generation
-///   and buffer read, the MM unit's latency, two cycles of bias and requantisation (the last
-///   one moves on);
+///   P·B weight lines): n requests, then the last response, then one cycle to move on; every
+///   tile's biases and weights but the first's load while the tile before computes, so a
+///   tile after the first starts max(compute, loads) after the one before;
+/// - compute, per tile: B beats (the window) for each group of Q output columns (Q = 1: each
+///   position), and max(B, Q) − B cycles' pause between groups; two cycles of address
+///   generation and buffer read, the MM unit's latency, one cycle per column of the last group,
+///   two cycles of bias and requantisation (the last one moves on);
 /// - write-back: A pooling taps per output line, the pipeline, the last write's
 ///   acknowledgement, one cycle to move on.
 public struct EngineCycleModel: Sendable {
     public var pes: Int
     public var maccs: Int
+    /// Output columns computed in parallel (Q).
+    public var columns: Int
     public var memoryLatency: Int
     /// The buffers' depths, which decide the bands; nil: every layer is one band.
     public var activationDepth: Int?, outputDepth: Int?
 
-    public init(pes: Int, maccs: Int, memoryLatency: Int = 2, activationDepth: Int? = nil, outputDepth: Int? = nil) {
-        self.pes = pes; self.maccs = maccs; self.memoryLatency = memoryLatency
+    public init(pes: Int, maccs: Int, columns: Int = 1, memoryLatency: Int = 2, activationDepth: Int? = nil,
+                outputDepth: Int? = nil) {
+        self.pes = pes; self.maccs = maccs; self.columns = columns; self.memoryLatency = memoryLatency
         self.activationDepth = activationDepth; self.outputDepth = outputDepth
     }
 
     /// The model of `engine`.
     public init(_ engine: EngineConfiguration, memoryLatency: Int = 2) {
-        self.init(pes: engine.pes, maccs: engine.maccs, memoryLatency: memoryLatency,
+        self.init(pes: engine.pes, maccs: engine.maccs, columns: engine.columns, memoryLatency: memoryLatency,
                   activationDepth: engine.activationDepth, outputDepth: engine.outputDepth)
     }
 
@@ -66,11 +72,20 @@ public struct EngineCycleModel: Sendable {
             let beats = band.beats(maccs: maccs), tiles = band.tiles(pes: pes)
             total.fetch += DescriptorField.allCases.count + n - 1
             total.inputLoad += n * load(band.inputLines(maccs: maccs))
-            total.parameterLoad += n * tiles * (load(pes) + load(pes * beats))
-            total.compute += n * tiles * (band.positions * beats + mmLatency + 4)
+            let loads = load(pes) + load(pes * beats), compute = compute(band, beats: beats)
+            total.parameterLoad += n * (loads + (tiles - 1) * max(0, loads - compute))
+            total.compute += n * tiles * compute
             total.writeBack += n * (band.outputLines(maccs: maccs) * band.poolArea + memoryLatency + 4)
         }
         return total
+    }
+
+    /// Cycles of one tile's compute over `band`: its groups of Q columns, a row's last group
+    /// holding the rest.
+    func compute(_ band: LayerGeometry, beats: Int) -> Int {
+        let groupsPerRow = ceilDivide(band.outputWidth, columns), groups = band.outputHeight * groupsPerRow
+        let lastGroupColumns = band.outputWidth - (groupsPerRow - 1) * columns
+        return (groups - 1) * max(beats, columns) + beats + mmLatency + 4 + lastGroupColumns - 1
     }
 
     /// Lines a layer moves through the memory port, input and output, and weights and biases
@@ -88,8 +103,8 @@ public struct EngineCycleModel: Sendable {
         return lines
     }
 
-    /// Useful multiply-accumulates of a layer over the P·K_t MACCs and `cycles`.
+    /// Useful multiply-accumulates of a layer over the P·K_t·Q MACCs and `cycles`.
     public func utilisation(_ layer: LayerGeometry, cycles: Int) -> Double {
-        Double(layer.maccs) / Double(pes * maccs * max(1, cycles))
+        Double(layer.maccs) / Double(pes * maccs * columns * max(1, cycles))
     }
 }

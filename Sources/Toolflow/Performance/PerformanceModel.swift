@@ -6,9 +6,10 @@ import HDLGen
 ///
 /// For a workload the generated layer engine runs (layers with `LayerGeometry`), the cycles
 /// are the engine's own (`EngineCycleModel`: row bands as its buffers hold them; loads,
-/// compute and write-back one after another, one image at a time) and the bytes the lines it
-/// moves: per band its input rows once (they stay on chip for every tile of output channels),
-/// each tile's biases and weights once (they stay while the engine sweeps the band's output
+/// compute and write-back one after another but for each tile's weights, which load while
+/// the tile before computes; one image at a time) and the bytes the lines it moves: per
+/// band its input rows once (they stay on chip for every tile of output channels), each
+/// tile's biases and weights once (they stay while the engine sweeps the band's output
 /// positions), its (pooled) output rows once. A layer whose one pooled row the buffers cannot
 /// hold takes forever.
 ///

@@ -95,8 +95,9 @@ public struct CascadeReport: Codable, Sendable {
     /// the network, else an idealised GEMM engine (whose FC layers reuse weights over `batch`).
     public static func cycleModelNote(engineRuns: Bool, batch: Int) -> String {
         engineRuns
-            ? "cycles from the layer engine's own cycle model (row bands as its buffers hold them; loads, compute and "
-                + "write-back one after another; FC weights read once per image, no batching)"
+            ? "cycles from the layer engine's own cycle model (row bands as its buffers hold them; each tile's weights "
+                + "load while the tile before computes, input loads and write-back between; FC weights read once per "
+                + "image, no batching)"
             : "the layer engine cannot run this network: cycles from an idealised GEMM engine that no RTL implements "
                 + "(FC weights reused over a batch of \(batch) images)"
     }

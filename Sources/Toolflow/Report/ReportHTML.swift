@@ -41,9 +41,9 @@ extension CascadeReport {
             page += table(["tolerance (%)", "f", "LPU", "HPU", "baseline", "cascade images/s", "baseline images/s", "speed-up"],
                           speedUps.map { s in
                               [label(100 * s.tolerance), label(s.forwardedFraction),
-                               "\(s.lpuWordlength) bits: \(s.lpu.pes)×\(s.lpu.maccs)",
-                               "\(s.hpuWordlength) bits: \(s.hpu.pes)×\(s.hpu.maccs)",
-                               "\(s.baselineWordlength) bits: \(s.baseline.pes)×\(s.baseline.maccs)",
+                               "\(s.lpuWordlength) bits: \(s.lpu.tiling)",
+                               "\(s.hpuWordlength) bits: \(s.hpu.tiling)",
+                               "\(s.baselineWordlength) bits: \(s.baseline.tiling)",
                                label(s.cascadeThroughput), label(s.baselineThroughput), label(s.speedUp) + "×"]
                           }, textColumns: [2, 3, 4])
         }

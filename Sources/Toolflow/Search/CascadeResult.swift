@@ -81,19 +81,24 @@ public struct CascadeResult: Codable, Sendable {
         public struct EngineTiles: Codable, Sendable {
             public var pes: Int
             public var maccs: Int
+            /// Output columns computed in parallel; nil (files written before columns): one.
+            public var columns: Int?
             /// Lines of the activation buffer and entries of the output buffer, which decide the
             /// row bands; nil (files written before bands): buffers that hold every layer whole.
             public var activationDepth: Int?, outputDepth: Int?
             public var imagesPerSecond: Double
 
-            public init(pes: Int, maccs: Int, activationDepth: Int? = nil, outputDepth: Int? = nil, imagesPerSecond: Double) {
-                self.pes = pes; self.maccs = maccs; self.activationDepth = activationDepth; self.outputDepth = outputDepth
+            public init(pes: Int, maccs: Int, columns: Int? = nil, activationDepth: Int? = nil, outputDepth: Int? = nil,
+                        imagesPerSecond: Double) {
+                self.pes = pes; self.maccs = maccs; self.columns = columns
+                self.activationDepth = activationDepth; self.outputDepth = outputDepth
                 self.imagesPerSecond = imagesPerSecond
             }
 
             /// The DSE's engine: its tiles and buffers.
             public init(_ design: EngineDesign) {
-                self.init(pes: design.engine.pes, maccs: design.engine.maccs, activationDepth: design.engine.activationDepth,
+                self.init(pes: design.engine.pes, maccs: design.engine.maccs, columns: design.engine.columns,
+                          activationDepth: design.engine.activationDepth,
                           outputDepth: design.engine.outputDepth, imagesPerSecond: design.throughput)
             }
 
@@ -104,7 +109,7 @@ public struct CascadeResult: Codable, Sendable {
             }
 
             enum CodingKeys: String, CodingKey {
-                case pes, maccs
+                case pes, maccs, columns
                 case activationDepth = "activation_depth", outputDepth = "output_depth"
                 case imagesPerSecond = "images_per_second"
             }

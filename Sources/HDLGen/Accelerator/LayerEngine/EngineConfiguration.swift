@@ -1,5 +1,6 @@
 /// One layer engine as the generator, the host program and the DSE all see it: an MM unit of
-/// `pes` PEs × `maccs` MACCs at `wordlength` bits, its buffers and its register file. Every
+/// `pes` PEs × `maccs` MACCs at `wordlength` bits for each of `columns` output columns, its
+/// buffers and its register file. Every
 /// size that follows from these (memory line, accumulator, bias, latency) is derived here
 /// and nowhere else. A plain value: `LayerEngine` checks that it can be generated.
 public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConvertible {
@@ -8,6 +9,9 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     public var pes: Int
     /// MACCs per PE (K_t): input channels consumed per beat.
     public var maccs: Int
+    /// Output columns computed in parallel (Q): neighbouring positions of one output row, each
+    /// with its own copy of the activation buffer and of the P PEs, sharing the weights.
+    public var columns: Int
     /// The longest window in beats (⌈C/K_t⌉·kh·kw over the layers; a power of two in an engine
     /// that is generated): it sizes the accumulators and the PEs' weight buffers.
     public var maxWindow: Int
@@ -26,10 +30,10 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     /// Which PEs multiply on DSP48s, packed DSP48s or LUTs; nil: every PE on DSP48s.
     public var mix: MultiplierMix?
 
-    public init(wordlength: Int, pes: Int, maccs: Int, maxWindow: Int, activationDepth: Int? = nil,
+    public init(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, maxWindow: Int, activationDepth: Int? = nil,
                 outputDepth: Int? = nil, maxLayers: Int = 16, addressWidth: Int = 24, sharedLineWidth: Int? = nil,
                 mix: MultiplierMix? = nil) {
-        self.wordlength = wordlength; self.pes = pes; self.maccs = maccs; self.maxWindow = maxWindow
+        self.wordlength = wordlength; self.pes = pes; self.maccs = maccs; self.columns = columns; self.maxWindow = maxWindow
         self.activationDepth = activationDepth; self.outputDepth = outputDepth
         self.maxLayers = maxLayers; self.addressWidth = addressWidth; self.sharedLineWidth = sharedLineWidth
         self.mix = mix
@@ -45,8 +49,11 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     /// Whether `depth` is one a buffer may have: a power of two within `bufferDepths`.
     public static func isBufferDepth(_ depth: Int) -> Bool { bufferDepths.contains(depth) && depth & (depth - 1) == 0 }
 
-    /// Multipliers: P·K_t.
-    public var multipliers: Int { pes * maccs }
+    /// The most output columns an engine computes in parallel.
+    public static let maximumColumns = 32
+
+    /// Multipliers: P·K_t·Q.
+    public var multipliers: Int { pes * maccs * columns }
     /// Words per output-buffer entry: max(P, K_t), a multiple of both.
     public var lanes: Int { max(pes, maccs) }
     /// Bits of each PE's accumulator: a window's products summed without overflow.
@@ -72,7 +79,12 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     /// The word address of layer 0's descriptor: the upper half of the register space.
     public var descriptorBase: Int { 1 << (registerAddressWidth - 1) }
 
-    public var description: String { "\(pes) PEs × \(maccs) MACCs at \(wordlength) bits" }
+    /// The tile sizes as P×K_t, or P×K_t×Q with several columns.
+    public var tiling: String { "\(pes)×\(maccs)" + (columns == 1 ? "" : "×\(columns)") }
+
+    public var description: String {
+        "\(pes) PEs × \(maccs) MACCs" + (columns == 1 ? "" : " × \(columns) columns") + " at \(wordlength) bits"
+    }
 
     /// The bias word stored in memory for a layer whose requantisation shifts right by
     /// `shift` (negative: left): the bias aligned to the accumulator plus the round-half-up

@@ -1,5 +1,6 @@
-/// The layer engine: runs a CNN one layer per descriptor on an MM unit of P PEs × K_t MACCs,
-/// reaching weights and activations through one memory port. The LPU and the HPU are each one.
+/// The layer engine: runs a CNN one layer per descriptor on MM units of P PEs × K_t MACCs, one
+/// per output column it computes in parallel (Q), reaching weights and activations through one
+/// memory port. The LPU and the HPU are each one.
 ///
 /// Every layer is a convolution over an input held as lines of K_t channels (a fully
 /// connected layer is the convolution whose kernel covers its whole input): the reduction
@@ -9,11 +10,14 @@
 /// 2. *load the input* rows of the band into the activation buffer (`LineLoader`), where they
 ///    stay for the whole band: every tile of output channels reuses them, so they are read once;
 /// 3. per tile of P output channels, *load its biases and weights* (P·beats lines), then
-///    *compute*: sweep every output position, gathering each beat's K_t activations from
+///    *compute*, while the next tile's biases and weights load into the other half of the
+///    double-buffered weight buffers (*prefetch*): sweep every output position, gathering each beat's K_t activations from
 ///    the buffer at the addresses of the on-the-fly im2col (`Im2colAddressGenerator`;
-///    padding reads zero); the weights stay in the PEs' buffers for all M positions;
-/// 4. add the bias, requantise and apply ReLU (`Requantiser`), keeping the outputs in the
-///    output buffer;
+///    padding reads zero); the weights stay in the PEs' buffers for all M positions. With
+///    Q > 1 the sweep takes Q neighbouring columns of an output row at a time, each MM unit
+///    reading its own copy of the activation buffer, all sharing the weights;
+/// 4. add the bias, requantise and apply ReLU (`Requantiser`, one column per cycle through
+///    the `ColumnDrain` when Q > 1), keeping the outputs in the output buffer;
 /// 5. *write back*: max-pool the output buffer (a 1×1 window when the layer has no pooling)
 ///    and write the lines out, waiting for every write to complete (`PoolingWriter`);
 /// 6. while the descriptor's bands are not done, move its input and output on (*next band*)
@@ -33,6 +37,7 @@ public struct LayerEngine: Module {
         try UnitParameterError.check("engine", "wordlength", c.wordlength, in: 2...16)
         try UnitParameterError.check("engine", "pes", c.pes, in: 1...1024)
         try UnitParameterError.check("engine", "maccs", c.maccs, in: 1...1024)
+        try UnitParameterError.check("engine", "columns", c.columns, in: 1...EngineConfiguration.maximumColumns)
         try UnitParameterError.check("engine", "addressWidth", c.addressWidth, in: 8...32)
         try UnitParameterError.check("engine", "maxLayers", c.maxLayers, in: 1...EngineConfiguration.maximumDescriptors)
         guard let activationDepth = c.activationDepth, let outputDepth = c.outputDepth else {
@@ -68,11 +73,10 @@ public struct LayerEngine: Module {
         let c = configuration
         return "engine_w\(c.wordlength)_p\(c.pes)_k\(c.maccs)_a\(activationDepth)_o\(outputDepth)_b\(c.maxWindow)"
             + "_m\(c.addressWidth)_l\(c.maxLayers)" + (c.lineWidth == c.minimumLineWidth ? "" : "_d\(c.lineWidth)")
-            + (c.mix?.nameSuffix(pes: c.pes) ?? "")
+            + (c.columns == 1 ? "" : "_q\(c.columns)") + (c.mix?.nameSuffix(pes: c.pes) ?? "")
     }
     public var summary: String {
-        "layer engine, \(configuration.pes) PEs × \(configuration.maccs) MACCs at \(configuration.wordlength) bits, "
-            + "\(configuration.lineWidth)-bit memory port"
+        "layer engine, \(configuration), \(configuration.lineWidth)-bit memory port"
     }
 
     public var matrixMultiplyUnit: MatrixMultiplyUnit {
@@ -108,6 +112,10 @@ public struct LayerEngine: Module {
     }
     enum Phase: CaseIterable {
         case idle, fetch, nextBand, loadInput, loadBias, loadWeights, compute, writeBack
+    }
+    /// The next tile's load while the current one computes.
+    enum Prefetch: CaseIterable {
+        case idle, bias, weights, ready
     }
 
     public func build(_ m: ModuleBuilder) throws {
@@ -153,24 +161,37 @@ public struct LayerEngine: Module {
         let tile = m.register("tile", .uint(dimensionWidth))
         let biasPointer = m.register("bias_pointer", .uint(c.addressWidth))
         let weightPointer = m.register("weight_pointer", .uint(c.addressWidth))
-        m.connect(loader.port("active"), to: phase.is(.loadInput) | phase.is(.loadBias) | phase.is(.loadWeights))
+        let prefetch = m.stateMachine("prefetch", Prefetch.self, reset: .idle)
+        // The half of the weight buffers the current tile reads; the next tile's loads into the other.
+        let bank = m.register("weight_bank", .bool, reset: 0)
+        m.connect(loader.port("active"), to: phase.is(.loadInput) | phase.is(.loadBias) | phase.is(.loadWeights)
+                    | prefetch.is(.bias) | prefetch.is(.weights))
         m.connect(loader.port("beats"), to: field(.beats))
         m.connect(loader.port("request_ready"), to: memPort.requestReady)
         m.connect(loader.port("read_valid"), to: memPort.readValid)
-        let activations = m.memory("activations", .uint(lineWords), depth: activationDepth, style: .block)
+        let q = c.columns
+        let activations = (0..<q).map { j in
+            m.memory(q == 1 ? "activations" : "activations_\(j)", .uint(lineWords), depth: activationDepth, style: .block)
+        }
         m.when(memPort.readValid & phase.is(.loadInput)) {
-            m.write(activations, address: responseIndex.truncated(to: ceilLog2(activationDepth)),
-                    data: memPort.readData.bits(lineWords - 1, 0))
+            for copy in activations {
+                m.write(copy, address: responseIndex.truncated(to: ceilLog2(activationDepth)),
+                        data: memPort.readData.bits(lineWords - 1, 0))
+            }
         }
         let biases = (0..<c.pes).map { p in m.register("bias_\(p)", .sint(c.biasWidth)) }
-        let weightBuffers = (0..<c.pes).map { p in m.memory("weights_\(p)", .uint(lineWords), depth: c.maxWindow, style: .block) }
+        let nextBiases = (0..<c.pes).map { p in m.register("next_bias_\(p)", .sint(c.biasWidth)) }
+        let weightBuffers = (0..<c.pes).map { p in
+            m.memory("weights_\(p)", .uint(lineWords), depth: 2 * c.maxWindow, style: .block)
+        }
+        let fillBank = m.mux(phase.is(.loadWeights), bank, !bank)
+        let bias = memPort.readData.bits(c.biasWidth - 1, 0).asSInt
         for p in 0..<c.pes {
-            m.when(memPort.readValid & phase.is(.loadBias) & (responseIndex == p)) {
-                m.connect(biases[p], to: memPort.readData.bits(c.biasWidth - 1, 0).asSInt)
-            }
-            m.when(memPort.readValid & phase.is(.loadWeights) & (loader.port("response_pe") == p)) {
-                m.write(weightBuffers[p], address: loader.port("response_beat").truncated(to: ceilLog2(c.maxWindow)),
-                        data: memPort.readData.bits(lineWords - 1, 0))
+            m.when(memPort.readValid & phase.is(.loadBias) & (responseIndex == p)) { m.connect(biases[p], to: bias) }
+            m.when(memPort.readValid & prefetch.is(.bias) & (responseIndex == p)) { m.connect(nextBiases[p], to: bias) }
+            m.when(memPort.readValid & (phase.is(.loadWeights) | prefetch.is(.weights)) & (loader.port("response_pe") == p)) {
+                let beat = loader.port("response_beat").truncated(to: ceilLog2(c.maxWindow))
+                m.write(weightBuffers[p], address: .concatenation([fillBank, beat]), data: memPort.readData.bits(lineWords - 1, 0))
             }
         }
 
@@ -178,24 +199,46 @@ public struct LayerEngine: Module {
         let im2col = try m.instance(Im2colAddressGenerator(engine: self), name: "im2col")
         m.feed(im2col.port(DescriptorBus(engine: self, fields: Im2colAddressGenerator.fields), prefix: "descriptor", as: .slave),
                from: descriptor)
-        m.connect(im2col.port("start"), to: phase.is(.loadWeights) & loaded)
-        let activationWord = m.register("activation_word", next: activations.read(im2col.port("address")))
-        let weightWords = (0..<c.pes).map { p in m.register("weight_word_\(p)", next: weightBuffers[p].read(im2col.port("beat_index"))) }
-        let beatInside = m.register("beat_inside", next: im2col.port("in_bounds"))
+        let weightWords = (0..<c.pes).map { p in
+            m.register("weight_word_\(p)", next: weightBuffers[p].read(.concatenation([bank, im2col.port("beat_index")])))
+        }
+        let beatValid = m.register("beat_valid", next: im2col.port("valid"), reset: 0)
+        let beatFirst = m.register("beat_first", next: im2col.port("first"))
+        let beatLast = m.register("beat_last", next: im2col.port("last"))
         let zero = Signal.constant(0, .sint(c.wordlength))
-        let mm = try m.instance(matrixMultiplyUnit, name: "mm")
-        m.connect(mm.port("a"), toElements: (0..<c.maccs).map { k in
-            m.mux(beatInside, activationWord.bits((k + 1) * c.wordlength - 1, k * c.wordlength).asSInt, zero)
-        })
-        m.connect(mm.port("w"), to: .concatenation(weightWords.reversed()))
-        m.connect(mm.port("valid"), to: m.register("beat_valid", next: im2col.port("valid"), reset: 0))
-        m.connect(mm.port("first"), to: m.register("beat_first", next: im2col.port("first")))
-        m.connect(mm.port("last"), to: m.register("beat_last", next: im2col.port("last")))
+        let addressWidth = ceilLog2(activationDepth)
+        let mms = try (0..<q).map { j in
+            // Column j's line of the beat: the im2col's address j, zero in the padding.
+            let suffix = q == 1 ? "" : "_\(j)"
+            let address = q == 1 ? im2col.port("address") : im2col.port("address").bits((j + 1) * addressWidth - 1, j * addressWidth)
+            let inBounds = q == 1 ? im2col.port("in_bounds") : im2col.port("in_bounds").bit(j)
+            let activationWord = m.register("activation_word" + suffix, next: activations[j].read(address))
+            let beatInside = m.register("beat_inside" + suffix, next: inBounds)
+            let mm = try m.instance(matrixMultiplyUnit, name: "mm" + suffix)
+            m.connect(mm.port("a"), toElements: (0..<c.maccs).map { k in
+                m.mux(beatInside, activationWord.bits((k + 1) * c.wordlength - 1, k * c.wordlength).asSInt, zero)
+            })
+            m.connect(mm.port("w"), to: .concatenation(weightWords.reversed()))
+            m.connect(mm.port("valid"), to: beatValid)
+            m.connect(mm.port("first"), to: beatFirst)
+            m.connect(mm.port("last"), to: beatLast)
+            return mm
+        }
 
         // MARK: Requantisation, then the output buffer and the write-back
         let requantiser = try m.instance(Requantiser(engine: self), name: "requantiser")
-        m.connect(requantiser.port("valid"), to: mm.port("done"))
-        m.connect(requantiser.port("acc"), to: mm.port("acc"))
+        if q == 1 {
+            m.connect(requantiser.port("valid"), to: mms[0].port("done"))
+            m.connect(requantiser.port("acc"), to: mms[0].port("acc"))
+        } else {
+            let drain = try m.instance(ColumnDrain(engine: self), name: "drain")
+            m.connect(drain.port("done"), to: mms[0].port("done"))
+            for (j, mm) in mms.enumerated() { m.connect(drain.port("acc_\(j)"), to: mm.port("acc")) }
+            // A group's columns reach the drain with its sums: after the beat register and the MM units.
+            m.connect(drain.port("lanes"), to: m.delayed(im2col.port("lanes"), by: 1 + c.latency, name: "group_lanes"))
+            m.connect(requantiser.port("valid"), to: drain.port("valid"))
+            m.connect(requantiser.port("acc"), to: drain.port("sums"))
+        }
         m.connect(requantiser.port("bias"), toElements: biases)
         m.connect(requantiser.port("shift"), to: field(.shift))
         m.connect(requantiser.port("relu"), to: field(.relu))
@@ -215,11 +258,21 @@ public struct LayerEngine: Module {
         m.connect(writer.port("write_done"), to: memPort.writeDone)
 
         // MARK: Sequencing
-        let inputLoad = bandStart, tileLoad = (phase.is(.loadInput) & loaded) | (phase.is(.compute) & tileDone & !lastTile)
-        m.connect(loader.port("start"), to: inputLoad | tileLoad | (phase.is(.loadBias) & loaded))
+        // The next tile starts once this one is done and its weights are in; the one after
+        // that (if any) starts loading at once.
+        let waiting = m.register("waiting_for_weights", .bool, reset: 0)
+        let prefetched = prefetch.is(.ready) | (prefetch.is(.weights) & loaded)
+        let nextTile = m.wire("next_tile", phase.is(.compute) & (tileDone | waiting) & !lastTile & prefetched)
+        let tileAfterNext = tile + 2 < field(.tiles)
+        let computeStart = phase.is(.loadWeights) & loaded
+        let prefetchStart = (computeStart & !lastTile) | (nextTile & tileAfterNext)
+        m.connect(im2col.port("start"), to: computeStart | nextTile)
+        let inputLoad = bandStart, biasLoad = (phase.is(.loadInput) & loaded) | prefetchStart
+        let weightLoad = (phase.is(.loadBias) | prefetch.is(.bias)) & loaded
+        m.connect(loader.port("start"), to: inputLoad | biasLoad | weightLoad)
         m.connect(loader.port("address"), to: m.mux(inputLoad, located(.inputAddress, inputOffset),
-                                                    m.mux(tileLoad, biasPointer, weightPointer)))
-        let parameterLines = m.mux(tileLoad, .constant(c.pes, .uint(countWidth)),
+                                                    m.mux(biasLoad, biasPointer, weightPointer)))
+        let parameterLines = m.mux(biasLoad, .constant(c.pes, .uint(countWidth)),
                                    (field(.beats).resized(to: countWidth) * c.pes).truncated(to: countWidth))
         m.connect(loader.port("lines"), to: m.mux(inputLoad, field(.inputLines).resized(to: countWidth), parameterLines))
         // Biases and weights are consecutive lines: one segment.
@@ -247,17 +300,30 @@ public struct LayerEngine: Module {
             }
         }
         m.when(phase.is(.loadInput) & loaded) { phase.go(to: .loadBias) }
-        m.when(phase.is(.loadBias) & loaded) {
-            phase.go(to: .loadWeights)
-            m.connect(biasPointer, to: readAddress)
-        }
-        m.when(phase.is(.loadWeights) & loaded) {
-            phase.go(to: .compute)
-            m.connect(weightPointer, to: readAddress)
-        }
-        m.when(phase.is(.compute) & tileDone) {
+        // A tile's biases, then its weights, in (now or ahead): each pointer moves to the next tile's.
+        m.when(weightLoad) { m.connect(biasPointer, to: readAddress) }
+        m.when((phase.is(.loadWeights) | prefetch.is(.weights)) & loaded) { m.connect(weightPointer, to: readAddress) }
+        m.when(phase.is(.loadBias) & loaded) { phase.go(to: .loadWeights) }
+        m.when(phase.is(.loadWeights) & loaded) { phase.go(to: .compute) }
+        m.when(prefetch.is(.bias) & loaded) { prefetch.go(to: .weights) }
+        m.when(prefetch.is(.weights) & loaded) { prefetch.go(to: .ready) }
+        m.when(phase.is(.compute) & tileDone & !lastTile & !prefetched) { m.assign(waiting, 1) }
+        m.when(nextTile) {
+            m.assign(waiting, 0)
             m.increment(tile)
-            m.when(lastTile) { phase.go(to: .writeBack) } otherwise: { phase.go(to: .loadBias) }
+            m.connect(bank, to: !bank)
+            for p in 0..<c.pes { m.connect(biases[p], to: nextBiases[p]) }
+        }
+        // The next tile's loads are in (or their last response is): the one after it starts.
+        for state in [Prefetch.ready, .weights] {
+            m.when(nextTile & prefetch.is(state)) {
+                m.when(tileAfterNext) { prefetch.go(to: .bias) } otherwise: { prefetch.go(to: .idle) }
+            }
+        }
+        m.when(prefetch.is(.idle) & computeStart & !lastTile) { prefetch.go(to: .bias) }
+        m.when(phase.is(.compute) & tileDone & lastTile) {
+            m.increment(tile)
+            phase.go(to: .writeBack)
         }
         m.when(bandWritten & !lastBand) {
             phase.go(to: .nextBand)
@@ -287,6 +353,6 @@ public struct LayerEngine: Module {
         m.output("busy", busy)
         m.output("done", done)
         m.output("current_layer", layer)
-        m.output("loading_weights", phase.is(.loadWeights))
+        m.output("loading_weights", phase.is(.loadWeights) | prefetch.is(.weights))
     }
 }
