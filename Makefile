@@ -31,13 +31,14 @@ fuzz:
 # layer engines, the truncation unit and the CEU, each also alone, and the Vivado and
 # FuseSoC files), then every design simulated under Icarus against its golden model and
 # linted; finally the whole cascade on 20 test images, every image's class, forwarded
-# flag and both engines' outputs checked, throughput against the DSE's.
+# flag and both engines' outputs checked, throughput against the DSE's. Simulation runs
+# under Verilator: the DSE's engines are large for Icarus (`make -C demo-out sim` uses it).
 demo: build
 	rm -rf $(DEMO_OUT)
 	$(BIN) flow --tolerance 1 --output $(DEMO_OUT)
-	@sim/run $(DEMO_OUT)/rtl
+	$(MAKE) -s -C $(DEMO_OUT) vsim
 	$(MAKE) -s -C $(DEMO_OUT) lint
-	$(BIN) simulate --cascade $(DEMO_OUT)/cascade.json --data examples/mnist/test --images 20
+	$(BIN) simulate --cascade $(DEMO_OUT)/cascade.json --data examples/mnist/test --images 20 --simulator verilator
 
 # Simulate every generated design under DEMO_OUT with Icarus Verilog.
 sim: setup

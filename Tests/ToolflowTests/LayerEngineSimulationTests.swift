@@ -141,6 +141,17 @@ import Testing
         }
     }
 
+    /// Column counts and batches outside their ranges are refused with a reason, not trapped on.
+    @Test(arguments: [(0, 1), (-3, 1), (EngineConfiguration.maximumColumns + 1, 1), (1, 0), (2, EngineProgram.maximumBatch + 1)])
+    func badColumnsAndBatchesAreRefused(columns: Int, batch: Int) throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: 8)
+        #expect(throws: ToolflowError.self) {
+            try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation), pes: 4, maccs: 8,
+                              columns: columns, batch: batch)
+        }
+    }
+
     /// In row bands too: the batched FC layer's input (a segment per image) split across bands.
     @Test func batchesRunInBands() throws {
         let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()

@@ -63,9 +63,10 @@ public struct EngineProgram: Sendable {
     /// columns folded into channels (`LayerGeometry.folded`); the host writes that input.
     let unfoldedFirstLayer: EngineLayer?
 
-    /// `columns` is the engine's Q (output columns in parallel). `lineWidth` widens the memory lines (to share a memory with a wider engine), and the
-    /// weights of every layer are laid out for a multiple of `channelMultiple` output
-    /// channels as well as of P (so that an engine with that many PEs reads them too).
+    /// `columns` is the engine's Q (output columns in parallel). `lineWidth` widens the memory
+    /// lines (to share a memory with a wider engine), and the weights of every layer are laid
+    /// out for a multiple of `channelMultiple` output channels as well as of P (so that an
+    /// engine with that many PEs reads them too).
     /// `mix` maps the engine's multipliers (nil: every PE on DSP48s). `buffers` gives the
     /// activation and output buffers' depths (powers of two), which decide the row bands; nil:
     /// buffers that hold the largest layer whole. `descriptorSlots` makes the register file
@@ -77,6 +78,9 @@ public struct EngineProgram: Sendable {
         self.quantised = quantised
         let network = quantised.network
         let mapped = try EngineLayer.layers(of: network)
+        guard (1...EngineConfiguration.maximumColumns).contains(columns) else {
+            throw .unsupportedByEngine(layer: network.name, reason: "\(columns) output columns is outside 1...\(EngineConfiguration.maximumColumns)")
+        }
         guard (1...EngineProgram.maximumBatch).contains(batch) else {
             throw .unsupportedByEngine(layer: network.name, reason: "a batch of \(batch) images is outside 1...\(EngineProgram.maximumBatch)")
         }

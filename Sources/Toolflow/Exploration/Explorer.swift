@@ -14,8 +14,9 @@ public struct Explorer: Sendable {
     public var batch: Int
     /// The largest P and K_t the generator accepts.
     public var maxPEs = 1024, maxMACCs = 1024
-    /// The most output columns the DSE gives an engine.
-    public var maxColumns = 16
+    /// The most output columns the DSE gives an engine: beyond 8, the paper's networks gain
+    /// nothing (their best engines take 5 to 7) and small networks only LUTs.
+    public var maxColumns = 8
 
     public init(device: Device, batch: Int = 16) {
         self.device = device
