@@ -436,14 +436,15 @@ public struct EngineProgram: Sendable {
             for l in batchedFrom..<layers.count {
                 let n = layers[l].outputChannels
                 let words = (0..<(n * batch)).map { i in batchedWords[l][i % batch][i / batch] }
-                for (offset, line) in lines(of: words, shape: [n, batch, 1]).enumerated() {
+                let written = lines(of: words, shape: [n, batch, 1])
+                for (offset, line) in written.enumerated() {
                     expected.append(.init(address: batchAreaBase(run: run) + batchOffsets[l - batchedFrom] + offset, hex: line,
                                           run: run, layer: l))
                 }
-                area += Array(repeating: blank, count: lines(of: words, shape: [n, batch, 1]).count)
+                area += Array(repeating: blank, count: written.count)
             }
             memory += area
-            runs.append(batch == 1 && batchedFrom == layers.count ? descriptors(imageBase: imageBase(run)) : descriptors(run: run))
+            runs.append(descriptors(run: run))
         }
         return LayerEngineTestbench(engine: engine, interface: interface, memory: memory, runs: runs, expected: expected,
                                     timing: timing)

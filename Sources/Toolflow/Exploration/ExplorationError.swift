@@ -16,7 +16,7 @@ public enum ExplorationError: Error, Equatable, CustomStringConvertible, Sendabl
                 + "\(needed); the budget is \(budget)"
         case let .engineTooLarge(engine, needed, budget):
             return "the \(engine) does not fit the budget in any buffers: with the least (one pooled row per band) it needs "
-                + "\(needed); the budget is \(budget); choose fewer PEs or MACCs"
+                + "\(needed); the budget is \(budget); choose fewer PEs, MACCs or columns"
         case let .invalidParameter(name, value, allowed):
             return "\(name) = \(value) is outside the allowed range \(allowed)"
         case let .noWordlength(reason):
