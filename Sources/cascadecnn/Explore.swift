@@ -24,8 +24,8 @@ struct Explore: ParsableCommand {
     @Option(help: "The LPU's wordlength.") var lpuWordlength: Int = 4
     @Option(help: "The HPU's wordlength.") var hpuWordlength: Int = 8
     @Option(help: "Baseline wordlengths, comma-separated (default 5,6,7).") var baselineWordlength: String = "5,6,7"
-    @Option(help: "Images per batch of the FC layers, for networks the layer engine cannot run (an idealised engine's).")
-    var batch: Int = 16
+    @Option(help: "Images per run: the FC layers at the end of the network run once per batch, each tile's weights read once for all (as `simulate --batch` runs them).")
+    var batch: Int = 1
     @Option(help: "text (tables) or json (the same figures, every layer's too, on standard output).")
     var format: ExplorationFormat = .text
 
@@ -34,7 +34,9 @@ struct Explore: ParsableCommand {
         if let f = forwardFraction, !(0...1).contains(f) {
             throw ValidationError("--forward-fraction \(f) is outside 0...1")
         }
-        guard (1...4096).contains(batch) else { throw ValidationError("--batch \(batch) is outside 1...4096") }
+        guard (1...EngineProgram.maximumBatch).contains(batch) else {
+            throw ValidationError("--batch \(batch) is outside 1...\(EngineProgram.maximumBatch)")
+        }
         for w in try Self.parseList(wordlengths, "--wordlengths") + Self.parseList(baselineWordlength, "--baseline-wordlength")
             + [lpuWordlength, hpuWordlength] where !(2...16).contains(w) {
             throw ValidationError("wordlength \(w) is outside 2...16")
@@ -75,7 +77,7 @@ struct Explore: ParsableCommand {
         print("\(workload.name) on \(device.name) (\(device.part)): \(formatNumber(Double(workload.maccs) / 1e9)) G MACC/image, "
               + "\(formatNumber(device.clockMHz)) MHz, \(formatNumber(device.bandwidthGBps)) GB/s, budget "
               + "\(formatNumber(100 * budget)) %: \(resources.dsp) DSP, \(resources.lut) LUT, \(resources.ff) FF, "
-              + "\(formatNumber(resources.bram36)) BRAM36")
+              + "\(formatNumber(resources.bram36)) BRAM36" + (batch > 1 ? "; batches of \(batch) images" : ""))
         print("\nBest single-stage design per wordlength (the paper's Fig. 3, performance axis):")
         var designs: [Int: EngineDesign] = [:]
         var rows = [["bits", "PEs", "MACCs", "cols", "DSP", "LUT", "FF", "BRAM36", "images/s", "GOp/s", "memory-bound layers"]]
@@ -139,7 +141,7 @@ struct Explore: ParsableCommand {
         }
         let exploration = Exploration(
             network: workload.name, device: device, budgetFraction: budget, budget: resources, maccsPerImage: workload.maccs,
-            cycleModel: workload.geometries != nil ? "layer engine" : "idealised GEMM engine (the layer engine cannot run the network)",
+            batch: batch, cycleModel: workload.geometries != nil ? "layer engine" : "idealised GEMM engine (the layer engine cannot run the network)",
             designs: designs.keys.sorted().map { designs[$0]! }, cascade: cascade)
         return try jsonText(exploration)
     }
@@ -166,6 +168,8 @@ struct Exploration: Encodable {
     var budgetFraction: Double
     var budget: Resources
     var maccsPerImage: Int
+    /// Images per run (`--batch`).
+    var batch: Int
     /// Where the cycles come from: the layer engine's own model, or the idealised one.
     var cycleModel: String
     /// The best single-stage design per wordlength, ascending.

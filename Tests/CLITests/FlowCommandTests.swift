@@ -10,8 +10,10 @@ import Toolflow
         .deletingLastPathComponent()
     static func example(_ path: String) -> String { root.appendingPathComponent("examples/mnist/\(path)").path }
 
+    /// A twentieth of the device, so that the DSE's engines stay small enough to simulate quickly.
+    static let budget = 0.05
     static let narrow = ["--model", example("model.onnx"), "--eval", example("eval"), "--test", example("test"),
-                         "--wordlengths", "3...5", "--reference", "5"]
+                         "--wordlengths", "3...5", "--reference", "5", "--budget", "\(budget)"]
 
     @Test func cliAndLibraryAgreeAndRunsAreReproducible() throws {
         try withTemporaryDirectory { directory in
@@ -19,6 +21,7 @@ import Toolflow
                                                           testPath: Self.example("test"), tolerance: 1)
             configuration.wordlengths = 3...5
             configuration.reference = .wordlength(5)
+            configuration.budgetFraction = Self.budget
             let library = try CascadeFlow(configuration).run()
             for name in ["first", "second"] {
                 let output = directory.appendingPathComponent(name)
@@ -49,8 +52,8 @@ import Toolflow
             #expect(r.wordlengths.map(\.wordlength) == [3, 4, 5])
             #expect(r.confidenceScores.map(\.measure).count == 4)
 
-            // The RTL of the chosen units simulates (under Verilator: the DSE's engines are large
-            // for Icarus; the Icarus path of the same bundles is tested on smaller engines) and lints.
+            // The RTL of the chosen units simulates (under Verilator, as `make demo` runs it; the
+            // Icarus path of the same bundles is tested on other engines) and lints.
             let sim = try CommandLineRun.run("/usr/bin/env", ["make", "-C", directory.appendingPathComponent("first").path, "vsim"])
             #expect(sim.status == 0, "\(sim.standardOutput)")
             // The units, both engines and the cascade top.
@@ -140,7 +143,8 @@ import Toolflow
             try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: Self.root.appendingPathComponent("examples/mnist"), to: project)
             let flow = try CommandLineRun.run(CommandLineRun.executable.path, ["flow", "--model", "model.onnx", "--eval", "eval",
-                                              "--test", "test", "--wordlengths", "3...5", "--reference", "5", "--output", "out"],
+                                              "--test", "test", "--wordlengths", "3...5", "--reference", "5", "--budget", "\(Self.budget)",
+                                              "--output", "out"],
                                               in: project)
             #expect(flow.status == 0, "\(flow.standardError)")
             let result = try CascadeResult.decode(Data(contentsOf: project.appendingPathComponent("out/cascade.json")))

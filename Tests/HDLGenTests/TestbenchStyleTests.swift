@@ -27,9 +27,9 @@ import Testing
         let cascadeAXI = CascadeTestbench(top: top, memory: [line], registers: [], expected: [], interface: .axi(baseAddress: 0))
         return [
             ("MM unit", try unit.simulationBundle(beats: unit.stimulus(cycles: 20, seed: 3))),
-            ("engine", try bundle(LayerEngineTestbench(engine: engine, memory: [line], runs: [], expected: []))),
+            ("engine", try bundle(LayerEngineTestbench(engine: engine, memory: [line], descriptors: [], runs: [], expected: []))),
             ("engine AXI", try bundle(LayerEngineTestbench(engine: engine, interface: .axi(baseAddress: 0x1000),
-                                                           memory: [line], runs: [], expected: []))),
+                                                           memory: [line], descriptors: [], runs: [], expected: []))),
             ("cascade", SimulationBundle(circuit: try Circuit(cascade.dut), testbench: cascade)),
             ("cascade AXI", SimulationBundle(circuit: try Circuit(cascadeAXI.dut), testbench: cascadeAXI)),
         ]

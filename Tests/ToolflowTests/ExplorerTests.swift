@@ -71,10 +71,11 @@ import Testing
     }
 
     @Test func rooflineTakesTheSlowerBound() {
-        let layer = Self.workload.layers[2]
         let engine = EngineConfiguration(wordlength: 8, pes: 10, maccs: 64, for: Self.workload)
-        let fast = PerformanceModel(clockHz: 100e6, bandwidthBytesPerSecond: 1e12).layerTime(layer, engine: engine)
-        let starved = PerformanceModel(clockHz: 100e6, bandwidthBytesPerSecond: 1e3).layerTime(layer, engine: engine)
+        let fast = PerformanceModel(clockHz: 100e6, bandwidthBytesPerSecond: 1e12, batch: 16)
+            .layerTimes(Self.workload, engine: engine)[2]
+        let starved = PerformanceModel(clockHz: 100e6, bandwidthBytesPerSecond: 1e3, batch: 16)
+            .layerTimes(Self.workload, engine: engine)[2]
         #expect(!fast.isMemoryBound && fast.seconds == fast.computeSeconds)
         #expect(starved.isMemoryBound && starved.seconds == starved.memorySeconds)
         // FC weights: K·N bytes at 8 bits over a batch of 16, the input once, the output once.
@@ -118,7 +119,7 @@ import Testing
         let workload = try Self.exampleWorkload
         let explorer = Explorer(device: .zc706)
         let small = explorer.resources(of: EngineConfiguration(wordlength: 8, pes: 1, maccs: 1, for: workload))
-        let large = explorer.resources(of: Explorer.smallestEngine(wordlength: 8, pes: 1, maccs: 64, for: workload))
+        let large = explorer.resources(of: explorer.smallestEngine(wordlength: 8, pes: 1, maccs: 64, for: workload))
         #expect(!large.fits(in: small))
         let error = #expect(throws: ExplorationError.self) {
             try explorer.bestEngine(wordlength: 8, workload: workload, budget: small, maccs: 64, unit: "HPU")

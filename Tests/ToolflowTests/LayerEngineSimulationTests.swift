@@ -127,6 +127,9 @@ import Testing
         let perBatch = batched.program.modelledCycles(memoryLatency: 2)
         #expect(perBatch[0] == batch * perImage[0] && perBatch[1] == batch * perImage[1])
         #expect(perBatch[2] < batch * perImage[2])
+        // The table holds each descriptor once, whatever the batch: a start per image, then the batch's own.
+        #expect(batched.program.descriptors().count == single.descriptors(imageBase: 0).count)
+        #expect(batched.program.starts(run: 1).map(\.layers) == Array(repeating: 0..<2, count: batch) + [2..<4])
         let timing = LayerEngineTestbench.MemoryTiming(latency: 5, jitter: 9, stallPercent: 35, seed: batch)
         let stalled = try simulate(network, data: data, wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
                                    batch: batch, images: batch, timing: timing)
@@ -150,6 +153,28 @@ import Testing
             try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation), pes: 4, maccs: 8,
                               columns: columns, batch: batch)
         }
+    }
+
+    /// The largest batch takes no more descriptors than one image: with row bands (several
+    /// descriptors per layer), 256 images, each image's start offset by its region.
+    @Test func largestBatchTakesOneImagesDescriptors() throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: 8)
+        let quantised = try QuantisedNetwork(network: network, quantisation: quantisation)
+        let single = try EngineProgram(quantised: quantised, pes: 4, maccs: 8, buffers: (256, 128))
+        let batched = try EngineProgram(quantised: quantised, pes: 4, maccs: 8, batch: EngineProgram.maximumBatch,
+                                        buffers: (256, 128))
+        // Per-image layers: the same descriptors; batched ones: at most three runs of bands each.
+        let perImage = batched.descriptorLayers.filter { $0 < batched.batchedFrom }
+        #expect(perImage.count > batched.batchedFrom)
+        #expect(perImage == single.descriptorLayers.filter { $0 < batched.batchedFrom })
+        #expect(batched.descriptorLayers.count <= perImage.count + 3 * (batched.layers.count - batched.batchedFrom))
+        let starts = batched.starts(run: 1)
+        #expect(starts.count == EngineProgram.maximumBatch + 1)
+        #expect(starts.dropLast().map(\.imageOffset) == (0..<EngineProgram.maximumBatch).map {
+            batched.imageBase(EngineProgram.maximumBatch + $0) - batched.imageBase(0)
+        })
+        #expect(starts.last?.imageOffset == batched.runLines)
     }
 
     /// In row bands too: the batched FC layer's input (a segment per image) split across bands.
@@ -270,7 +295,8 @@ import Testing
         var expected = good.expected
         let flipped = expected[5].hex.last == "0" ? "1" : "0"
         expected[5].hex = String(expected[5].hex.dropLast()) + flipped
-        let bad = LayerEngineTestbench(engine: good.engine, memory: good.memory, runs: good.runs, expected: expected)
+        let bad = LayerEngineTestbench(engine: good.engine, memory: good.memory, descriptors: good.descriptors,
+                                       runs: good.runs, expected: expected)
         let circuit = try Circuit(good.engine)
         let result = try Icarus.simulate(SimulationBundle(circuit: circuit, testbench: bad))
         #expect(result.failed == 1)

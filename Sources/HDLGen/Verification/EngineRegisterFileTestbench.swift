@@ -9,7 +9,8 @@ extension EngineRegisterFile {
         var descriptorAddress = 0
     }
 
-    static let checkedPorts = ["reg_read_data", "start", "descriptor_word", "layer_count", "base_address", "image_offset"]
+    static let checkedPorts = ["reg_read_data", "start", "descriptor_word", "layer_count", "first_layer", "base_address",
+                               "image_offset"]
 
     /// The outputs the register map (`EngineRegister`) gives in each cycle, written as a table
     /// of the host's view: reads see the registers as written so far (a field keeps the bits
@@ -21,12 +22,13 @@ extension EngineRegisterFile {
         let layerMask = (1 << engine.layerWidth) - 1, offsetMask = (1 << c.addressWidth) - 1, wordMask = (1 << 32) - 1
         var descriptors = [Int?](repeating: nil, count: c.descriptorBase)
         var layerCycles = [Int?](repeating: nil, count: c.layerSlots)
-        var layerCount = 0, baseAddress = 0, imageOffset = 0
+        var layerCount = 0, firstLayer = 0, baseAddress = 0, imageOffset = 0
         return cycles.map { x in
             let read: Int?
             switch x.address {
             case EngineRegister.status: read = (x.done ? 2 : 0) | (x.busy ? 1 : 0)
             case EngineRegister.layerCount: read = layerCount
+            case EngineRegister.firstLayer: read = firstLayer
             case EngineRegister.cyclesLow: read = x.cycles & wordMask
             case EngineRegister.cyclesHigh: read = x.cycles >> 32
             case EngineRegister.baseAddress: read = baseAddress
@@ -37,11 +39,12 @@ extension EngineRegisterFile {
             }
             let start = x.write && x.address == EngineRegister.control && x.writeData & 1 == 1 && !x.busy
             let outputs: [[Int]]? = read.flatMap { read in
-                descriptors[x.descriptorAddress].map { [[read], [start ? 1 : 0], [$0], [layerCount], [baseAddress], [imageOffset]] }
+                descriptors[x.descriptorAddress].map { [[read], [start ? 1 : 0], [$0], [layerCount], [firstLayer], [baseAddress], [imageOffset]] }
             }
             if x.write {
                 switch x.address {
                 case EngineRegister.layerCount: layerCount = x.writeData & layerMask
+                case EngineRegister.firstLayer: firstLayer = x.writeData & layerMask
                 case EngineRegister.baseAddress: baseAddress = x.writeData
                 case EngineRegister.imageOffset: imageOffset = x.writeData & offsetMask
                 case c.descriptorBase...: descriptors[x.address - c.descriptorBase] = x.writeData
@@ -72,12 +75,12 @@ extension EngineRegisterFile {
                    Cycle(write: true, address: EngineRegister.control, writeData: top, busy: true),
                    Cycle(write: true, address: EngineRegister.control, writeData: 2),
                    Cycle(write: true, address: EngineRegister.status, writeData: top, done: true)]
-        for address in [EngineRegister.layerCount, EngineRegister.baseAddress, EngineRegister.imageOffset] {
+        for address in [EngineRegister.layerCount, EngineRegister.firstLayer, EngineRegister.baseAddress, EngineRegister.imageOffset] {
             cycles += [Cycle(write: true, address: address, writeData: top), Cycle(address: address, cycles: (1 << 48) - 1)]
         }
         let registers = [EngineRegister.control, EngineRegister.status, EngineRegister.layerCount, EngineRegister.cyclesLow,
                          EngineRegister.cyclesHigh, EngineRegister.baseAddress, EngineRegister.imageOffset,
-                         EngineRegister.imageOffset + 1, EngineRegister.layerCycles - 1, EngineRegister.layerCycles,
+                         EngineRegister.firstLayer, EngineRegister.firstLayer + 1, EngineRegister.layerCycles - 1, EngineRegister.layerCycles,
                          EngineRegister.layerCycles + c.layerSlots - 1, EngineRegister.layerCycles + c.layerSlots,
                          c.descriptorBase - 1, c.descriptorBase, addresses - 1]
         for _ in 0..<randomCycles {

@@ -1,8 +1,8 @@
 /// A system testbench for the `LayerEngine`: a memory model preloaded with `$readmemh`
 /// (random request stalls, a fixed latency plus random jitter, responses in order), a host
-/// that programs the register file and starts each run, and a final comparison of every
-/// expected line with the memory. It prints each run's and each descriptor's cycles, every
-/// mismatching line with its run and layer, and `N passed, N failed`.
+/// that writes the descriptor table once and then makes each run's starts, and a final
+/// comparison of every expected line with the memory. It prints each start's and each
+/// descriptor's cycles, every mismatching line with its run and layer, and `N passed, N failed`.
 public struct LayerEngineTestbench: TestbenchSource {
     /// A line the memory must hold at the end, and the run and layer that wrote it.
     public struct ExpectedLine: Sendable {
@@ -54,17 +54,19 @@ public struct LayerEngineTestbench: TestbenchSource {
     public let interface: Interface
     /// The initial memory, one hexadecimal line per address.
     public let memory: [String]
-    /// Per run, the descriptors of its layers.
-    public let runs: [[LayerDescriptor]]
+    /// The descriptor table, written once before the first run.
+    public let descriptors: [LayerDescriptor]
+    /// Per run (an image, or a batch of them), its starts in order.
+    public let runs: [[EngineStart]]
     public let expected: [ExpectedLine]
     public let timing: MemoryTiming
-    /// Cycles a run may take before the testbench gives up on it.
+    /// Cycles a start may take before the testbench gives up on it.
     public let timeoutCycles: Int
 
-    public init(engine: LayerEngine, interface: Interface = .native, memory: [String], runs: [[LayerDescriptor]],
-                expected: [ExpectedLine], timing: MemoryTiming = .init(), timeoutCycles: Int = 10_000_000) {
-        self.engine = engine; self.interface = interface; self.memory = memory; self.runs = runs; self.expected = expected
-        self.timing = timing; self.timeoutCycles = timeoutCycles
+    public init(engine: LayerEngine, interface: Interface = .native, memory: [String], descriptors: [LayerDescriptor],
+                runs: [[EngineStart]], expected: [ExpectedLine], timing: MemoryTiming = .init(), timeoutCycles: Int = 10_000_000) {
+        self.engine = engine; self.interface = interface; self.memory = memory; self.descriptors = descriptors
+        self.runs = runs; self.expected = expected; self.timing = timing; self.timeoutCycles = timeoutCycles
     }
 
     /// The module under test: the engine, or its AXI wrapper.
@@ -77,21 +79,27 @@ public struct LayerEngineTestbench: TestbenchSource {
     public var summary: String { "\(runs.count) run(s), \(expected.count) output lines checked" }
 
     /// Host commands, 64 bits each: op (1 write a register, 2 start and wait, 0 end) in bits
-    /// 63…60, register address in 59…32, data in 31…0.
+    /// 63…60; a write's register address in 59…32 and data in 31…0; a start's first and end
+    /// descriptor in 31…16 and 15…0, and in bit 32 whether it is its run's last.
     var program: [UInt64] {
         var commands: [UInt64] = []
         func write(_ address: Int, _ value: Int) {
             commands.append(1 << 60 | UInt64(address) << 32 | UInt64(UInt32(truncatingIfNeeded: value)))
         }
         if case .axi(let base) = interface { write(EngineRegister.baseAddress, base) }
-        for layers in runs {
-            for (l, descriptor) in layers.enumerated() {
-                for field in DescriptorField.allCases {
-                    write(engine.descriptorBase + l * EngineRegister.descriptorStride + field.index, descriptor[field])
-                }
+        for (l, descriptor) in descriptors.enumerated() {
+            for field in DescriptorField.allCases {
+                write(engine.descriptorBase + l * EngineRegister.descriptorStride + field.index, descriptor[field])
             }
-            write(EngineRegister.layerCount, layers.count)
-            commands.append(2 << 60 | UInt64(layers.count))
+        }
+        for starts in runs {
+            for (s, start) in starts.enumerated() {
+                write(EngineRegister.imageOffset, start.imageOffset)
+                write(EngineRegister.firstLayer, start.layers.lowerBound)
+                write(EngineRegister.layerCount, start.layers.upperBound)
+                let last: UInt64 = s == starts.count - 1 ? 1 << 32 : 0
+                commands.append(2 << 60 | last | UInt64(start.layers.lowerBound) << 16 | UInt64(start.layers.upperBound))
+            }
         }
         commands.append(0)
         return commands
@@ -151,12 +159,12 @@ public struct LayerEngineTestbench: TestbenchSource {
                     read_register(\(EngineRegister.cyclesHigh), high);
                     $display("run %0d: %0d cycles", run, {high, low});
                     previous = 32'd0;
-                    for (layer = 0; layer < command[31:0]; layer = layer + 1) begin
+                    for (layer = command[31:16]; layer < command[15:0]; layer = layer + 1) begin
                         read_register(\(EngineRegister.layerCycles) + layer, value);
                         $display("run %0d descriptor %0d: %0d cycles", run, layer, value - previous);
                         previous = value;
                     end
-                    run = run + 1;
+                    if (command[32]) run = run + 1;
                 end
                 pc = pc + 1;
                 command = commands[pc];

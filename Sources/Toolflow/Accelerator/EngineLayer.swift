@@ -114,19 +114,11 @@ public struct EngineLayer: Sendable {
 
     /// Whether the layer reads its whole input in one window with a 1×1 output and no
     /// pooling (an FC layer, or a convolution shaped like one): what a batch runs once.
-    var isWholeInputWindow: Bool {
+    public var isWholeInputWindow: Bool {
         let w = window, none = Window2D(kernelHeight: 1, kernelWidth: 1)
         return outputHeight == 1 && outputWidth == 1 && pooling == none && w.kernelHeight == inputShape[1]
             && w.kernelWidth == inputShape[2] && w.dilationY == 1 && w.dilationX == 1
             && [w.padTop, w.padLeft, w.padBottom, w.padRight].allSatisfy { $0 == 0 }
-    }
-
-    /// The first of the layers at the end of `layers` that each read their whole input in
-    /// one window: those a batch runs once (`layers.count` when the last does not).
-    static func batchableSuffix(of layers: [EngineLayer]) -> Int {
-        var first = layers.count
-        while first > 0 && layers[first - 1].isWholeInputWindow { first -= 1 }
-        return first
     }
 
     /// The layer as the engine runs it over `images` images at once, `across` of them side by

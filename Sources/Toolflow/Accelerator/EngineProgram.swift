@@ -22,7 +22,9 @@ import HDLGen
 /// (`EngineLayer.batched`, as many images side by side as the engine has columns), so each
 /// tile's weights are read once per batch, and writes an `[N, B]` map (channel n of image b
 /// at line n/K_t·B + b) to the run's shared area, which the next reads as a 1×1 convolution
-/// over B positions. A run's memory: its B image regions, then the shared area.
+/// over B positions. A run's memory: its B image regions, then the shared area. The host
+/// writes the descriptor table once; a run is a start per image over the per-image layers,
+/// at that image's region, then one over the batched layers (`starts(run:)`).
 public struct EngineProgram: Sendable {
     public let quantised: QuantisedNetwork
     public let layers: [EngineLayer]
@@ -37,13 +39,13 @@ public struct EngineProgram: Sendable {
     /// Per layer, the runs of row bands it runs in (a batched layer: over the batch): one
     /// descriptor each.
     public let bandRuns: [[BandRun]]
-    /// The layer each descriptor of a run runs: every image's per-image layers, then the
-    /// batched ones (a layer's descriptors are consecutive).
+    /// The layer each descriptor of the table runs: the per-image layers, then the batched
+    /// ones (a layer's descriptors are consecutive).
     public var descriptorLayers: [Int] {
-        let perImage = (0..<batchedFrom).flatMap { l in Array(repeating: l, count: bandRuns[l].count) }
-        let batched = (batchedFrom..<layers.count).flatMap { l in Array(repeating: l, count: bandRuns[l].count) }
-        return Array(Array(repeating: perImage, count: batch).joined()) + batched
+        layers.indices.flatMap { l in Array(repeating: l, count: bandRuns[l].count) }
     }
+    /// Descriptors of the per-image layers: those a batch runs once per image.
+    var perImageDescriptors: Int { bandRuns[..<batchedFrom].reduce(0) { $0 + $1.count } }
     /// The weight and bias lines at the start of memory.
     public let parameterLines: [String]
     /// Per layer, the first line of its weights and of its biases.
@@ -84,23 +86,20 @@ public struct EngineProgram: Sendable {
         guard (1...EngineProgram.maximumBatch).contains(batch) else {
             throw .unsupportedByEngine(layer: network.name, reason: "a batch of \(batch) images is outside 1...\(EngineProgram.maximumBatch)")
         }
-        let batchedFrom = batch > 1 ? EngineLayer.batchableSuffix(of: mapped) : mapped.count
+        let batchedFrom = Workload.batchedFrom(mapped.map(\.isWholeInputWindow), batch: batch)
         // A batched first layer reads the images as the network has them: no folding.
         let folds = batchedFrom > 0 && mapped[0].geometry.folded(maccs: maccs) != mapped[0].geometry
         let layers = folds ? [mapped[0].foldingColumns()] + mapped.dropFirst() : mapped
         self.layers = layers
         self.batch = batch
         self.batchedFrom = batchedFrom
-        let batchAcross = (1...min(batch, columns)).last { batch % $0 == 0 }!
+        let batchAcross = LayerGeometry.batchAcross(batch: batch, columns: columns)
         self.batchAcross = batchAcross
         unfoldedFirstLayer = folds ? mapped[0] : nil
         inference = try FixedPointInference(quantised)
         let w = quantised.quantisation.wordlength
-        // The layers as a run sees them: the batched ones over the whole batch.
-        let runGeometries = layers.indices.map { l in
-            l < batchedFrom ? layers[l].geometry
-                : layers[l].batched(images: batch, across: batchAcross, first: l == batchedFrom, maccs: maccs).geometry
-        }
+        // The layers as a run sees them (the batched ones over the whole batch), as the DSE sizes them.
+        let runGeometries = Workload(network).runGeometries(batch: batch, columns: columns, maccs: maccs)!
         if batchedFrom < layers.count, runGeometries[batchedFrom].inputWidth > EngineProgram.maximumDimension {
             throw .unsupportedByEngine(layer: layers[batchedFrom].name, reason: "\(batchAcross) images of \(layers[batchedFrom].geometry.inputLines(maccs: maccs)) lines side by side make a map \(runGeometries[batchedFrom].inputWidth) lines wide; the engine's dimensions hold at most \(EngineProgram.maximumDimension)")
         }
@@ -125,10 +124,9 @@ public struct EngineProgram: Sendable {
         configuration.columns = columns
         configuration.mix = mix
         let bandRuns = runGeometries.map { EngineCycleModel(configuration).bandRuns($0)! }
-        let perImage = bandRuns[..<batchedFrom].reduce(0) { $0 + $1.count }
-        let descriptors = batch * perImage + bandRuns[batchedFrom...].reduce(0) { $0 + $1.count }
+        let descriptors = bandRuns.reduce(0) { $0 + $1.count }
         guard descriptors <= EngineConfiguration.maximumDescriptors else {
-            throw .unsupportedByEngine(layer: network.name, reason: "a run of \(batch) images takes \(descriptors) descriptors (\(perImage) per image); the register file holds at most \(EngineConfiguration.maximumDescriptors)")
+            throw .unsupportedByEngine(layer: network.name, reason: "the network takes \(descriptors) descriptors (one per run of equal row bands of a layer); the register file holds at most \(EngineConfiguration.maximumDescriptors)")
         }
         configuration.maxLayers = max(descriptors, descriptorSlots ?? 0)
         do {
@@ -234,13 +232,21 @@ public struct EngineProgram: Sendable {
         return layers.indices.flatMap { l in bandRuns[l].map { descriptor(layer: l, run: $0, imageBase: base) } }
     }
 
-    /// The descriptors of run `run` (images run·B …): every image's per-image layers, then
-    /// the batched ones (`descriptorLayers` says whose).
-    public func descriptors(run: Int) -> [LayerDescriptor] {
-        let perImage = (0..<batch).flatMap { b in
-            (0..<batchedFrom).flatMap { l in bandRuns[l].map { descriptor(layer: l, run: $0, imageBase: imageBase(run * batch + b)) } }
+    /// The descriptor table: the per-image layers' on image 0's region, then the batched ones'
+    /// on run 0's (`descriptorLayers` says whose); each start moves them with its image offset.
+    public func descriptors() -> [LayerDescriptor] {
+        (0..<batchedFrom).flatMap { l in bandRuns[l].map { descriptor(layer: l, run: $0, imageBase: imageBase(0)) } }
+            + (batchedFrom..<layers.count).flatMap { l in bandRuns[l].map { batchedDescriptor(layer: l, run: $0, of: 0) } }
+    }
+
+    /// The starts of run `run` (images run·B …): each image's per-image descriptors on its
+    /// region, then, in a batch, the batched ones once on the run's.
+    public func starts(run: Int) -> [EngineStart] {
+        let perImage = perImageDescriptors, all = descriptorLayers.count
+        let images = perImage == 0 ? [] : (0..<batch).map { b in
+            EngineStart(imageOffset: imageBase(run * batch + b) - imageBase(0), layers: 0..<perImage)
         }
-        return perImage + (batchedFrom..<layers.count).flatMap { l in bandRuns[l].map { batchedDescriptor(layer: l, run: $0, of: run) } }
+        return images + (perImage == all ? [] : [EngineStart(imageOffset: run * runLines, layers: perImage..<all)])
     }
 
     /// The descriptor of per-image layer `l` that runs `run` in the image region at `base`.
@@ -413,7 +419,7 @@ public struct EngineProgram: Sendable {
         precondition(images.count % batch == 0, "\(images.count) images do not make whole batches of \(batch)")
         var memory = parameterLines
         var expected: [LayerEngineTestbench.ExpectedLine] = []
-        var runs: [[LayerDescriptor]] = []
+        var runs: [[EngineStart]] = []
         let blank = EngineMemoryLine.hex(value: 0, lineWidth: engine.lineWidth)
         for run in 0..<(images.count / batch) {
             var batchedWords = Array(repeating: [[Int32]](), count: layers.count)
@@ -444,10 +450,10 @@ public struct EngineProgram: Sendable {
                 area += Array(repeating: blank, count: written.count)
             }
             memory += area
-            runs.append(descriptors(run: run))
+            runs.append(starts(run: run))
         }
-        return LayerEngineTestbench(engine: engine, interface: interface, memory: memory, runs: runs, expected: expected,
-                                    timing: timing)
+        return LayerEngineTestbench(engine: engine, interface: interface, memory: memory, descriptors: descriptors(),
+                                    runs: runs, expected: expected, timing: timing)
     }
 }
 

@@ -6,7 +6,7 @@ import HDLGen
 public struct EngineSimulation: Sendable {
     /// Measured cycles of one run (an image, or a batch): per layer, and in all.
     public struct ImageCycles: Hashable, Sendable {
-        /// The engine's own cycle counter.
+        /// The engine's own cycle counter, summed over the run's starts.
         public var total: Int
         public var layers: [Int]
         /// The cycles from start to done as the testbench counted them on its own clock, a
@@ -41,8 +41,8 @@ public struct EngineSimulation: Sendable {
         images.indices.filter { i in images[i].counted.map { $0 != images[i].total } ?? false }
     }
 
-    /// The simulation's figures from its log; each layer's cycles the sum of its descriptors'
-    /// (in a batch, over all its images).
+    /// The simulation's figures from its log: a run's starts add up, and each layer's cycles
+    /// are the sum of its descriptors' (in a batch, over all its images).
     /// The testbench's count plus `startWriteLatency` spans what the engine's counter does.
     init(result: SimulationResult, descriptorLayers: [Int], startWriteLatency: Int = 0) {
         passed = result.passed
@@ -60,8 +60,15 @@ public struct EngineSimulation: Sendable {
                 continue
             }
             guard words.count >= 4, words[0] == "run", words.last == "cycles" else { continue }
-            if words.count == 4, let total = Int(words[2]) {
-                images.append(ImageCycles(total: total, layers: [], counted: pendingCount))
+            if words.count == 4, let run = Int(words[1].dropLast()), let total = Int(words[2]) {
+                // A run's first start opens its entry; the others add to it.
+                if run == images.count {
+                    images.append(ImageCycles(total: 0, layers: [], counted: 0))
+                }
+                guard run == images.count - 1 else { continue }
+                images[run].total += total
+                // A log that does not count one start counts none of the run.
+                images[run].counted = images[run].counted.flatMap { counted in pendingCount.map { counted + $0 } }
                 pendingCount = nil
             } else if words.count == 6, words[2] == "descriptor", let descriptor = Int(words[3].dropLast()), let cycles = Int(words[4]),
                       descriptorLayers.indices.contains(descriptor), !images.isEmpty {

@@ -100,8 +100,8 @@ extension Explorer {
         }
         guard let best else {
             throw ExplorationError.budgetTooSmall(unit: "cascade (LPU and HPU together)", wordlength: highWordlength,
-                                                  needed: resources(of: Explorer.smallestEngine(wordlength: highWordlength, pes: 1, maccs: 1, for: workload))
-                                                      + resources(of: Explorer.smallestEngine(wordlength: lowWordlength, pes: 1, maccs: 1, for: workload)),
+                                                  needed: resources(of: smallestEngine(wordlength: highWordlength, pes: 1, maccs: 1, for: workload))
+                                                      + resources(of: smallestEngine(wordlength: lowWordlength, pes: 1, maccs: 1, for: workload)),
                                                   budget: shared)
         }
         return best
@@ -112,7 +112,7 @@ extension Explorer {
         let performance = performance(bandwidthShare: bandwidth)
         var result = design
         result.throughput = performance.throughput(workload, engine: design.engine, weightWordlength: weightWordlength)
-        result.layers = workload.layers.map { performance.layerTime($0, engine: design.engine, weightWordlength: weightWordlength) }
+        result.layers = performance.layerTimes(workload, engine: design.engine, weightWordlength: weightWordlength)
         return result
     }
 }

@@ -10,7 +10,8 @@ import HDLGen
 public struct Explorer: Sendable {
     public var device: Device
     public var model: ResourceModel
-    /// Images per batch of the FC layers (idealised engine).
+    /// Images per run: the FC layers at the end of a network run once per batch, as
+    /// `EngineProgram` runs them (1: image by image, as the cascade's controllers run them).
     public var batch: Int
     /// The largest P and K_t the generator accepts.
     public var maxPEs = 1024, maxMACCs = 1024
@@ -18,7 +19,7 @@ public struct Explorer: Sendable {
     /// nothing (their best engines take 5 to 7) and small networks only LUTs.
     public var maxColumns = 8
 
-    public init(device: Device, batch: Int = 16) {
+    public init(device: Device, batch: Int = 1) {
         self.device = device
         self.model = ResourceModel(family: device.family)
         self.batch = batch
@@ -46,7 +47,7 @@ public struct Explorer: Sendable {
         guard !workload.layers.isEmpty else {
             throw ExplorationError.invalidParameter(name: "workload", value: workload.name, allowed: "a network with CONV or FC layers")
         }
-        let smallest = Self.smallestEngine(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
+        let smallest = smallestEngine(wordlength: wordlength, pes: 1, maccs: 1, for: workload)
         guard fitsAtAll(wordlength: wordlength, pes: 1, maccs: 1, columns: 1, workload: workload, budget: budget) else {
             throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallest),
                                                   budget: budget)
@@ -75,7 +76,7 @@ public struct Explorer: Sendable {
             for pes in peSizes {
                 // The layer engine's memory line must fit its AXI4 port.
                 // (The window, hence the bias and the line, is the same at every buffer depth.)
-                let line = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload).lineWidth
+                let line = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, batch: batch, for: workload).lineWidth
                 if workload.geometries != nil, line > EngineConfiguration.maximumLineWidth { break }
                 // Resources grow with P and with Q: no larger one fits either.
                 for columns in columnCounts {
@@ -101,24 +102,23 @@ public struct Explorer: Sendable {
         }
         guard let best else {
             // Even one PE at the K_t the caller fixed (or whose line fits AXI4) is too large.
-            let smallestAtK = Self.smallestEngine(wordlength: wordlength, pes: 1, maccs: maccSizes.first ?? 1, for: workload)
+            let smallestAtK = smallestEngine(wordlength: wordlength, pes: 1, maccs: maccSizes.first ?? 1, for: workload)
             throw ExplorationError.budgetTooSmall(unit: unit, wordlength: wordlength, needed: resources(of: smallestAtK),
                                                   budget: budget)
         }
         let engine = best.engine
         return EngineDesign(engine: engine, resources: resources(of: engine), throughput: 1 / best.seconds,
-                            layers: workload.layers.map { performance.layerTime($0, engine: engine, weightWordlength: weightWordlength) })
+                            layers: performance.layerTimes(workload, engine: engine, weightWordlength: weightWordlength))
     }
 
-    /// The engine at (P, K_t, Q) with the least on-chip memory that runs `workload`: the layer
-    /// engine with the smallest buffers that hold a pooled row of every layer, or the idealised
-    /// engine.
-    public static func smallestEngine(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1,
-                                      for workload: Workload) -> EngineConfiguration {
-        guard let geometries = workload.geometries else {
+    /// The engine at (P, K_t, Q) with the least on-chip memory that runs `workload` a batch
+    /// at a time: the layer engine with the smallest buffers that hold a pooled row of every
+    /// layer, or the idealised engine.
+    public func smallestEngine(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1,
+                               for workload: Workload) -> EngineConfiguration {
+        guard let layers = workload.runGeometries(batch: batch, columns: columns, maccs: maccs) else {
             return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, for: workload)
         }
-        let layers = geometries.map { $0.folded(maccs: maccs) }
         let depths = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers)
         // One pooled row per band fits these depths by their definition.
         return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, running: layers,
@@ -128,8 +128,8 @@ public struct Explorer: Sendable {
     /// Whether some engine at (P, K_t, Q) fits `budget`: the one with the least buffer memory
     /// or, as its descriptors for many bands take LUTs, the one that holds every layer whole.
     func fitsAtAll(wordlength: Int, pes: Int, maccs: Int, columns: Int, workload: Workload, budget: Resources) -> Bool {
-        [Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload),
-         EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload)]
+        [smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload),
+         EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, batch: batch, for: workload)]
             .contains { resources(of: $0).fits(in: budget) }
     }
 
@@ -142,12 +142,12 @@ public struct Explorer: Sendable {
         func seconds(_ engine: EngineConfiguration) -> Double {
             performance.secondsPerImage(workload, engine: engine, weightWordlength: weightWordlength)
         }
-        let whole = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload)
-        guard let geometries = workload.geometries, let wholeActivation = whole.activationDepth,
-              let wholeOutput = whole.outputDepth else {
+        let whole = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, batch: batch,
+                                        for: workload)
+        guard let layers = workload.runGeometries(batch: batch, columns: columns, maccs: maccs),
+              let wholeActivation = whole.activationDepth, let wholeOutput = whole.outputDepth else {
             return resources(of: whole).fits(in: budget) ? (whole, seconds(whole)) : nil
         }
-        let layers = geometries.map { $0.folded(maccs: maccs) }
         let least = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers)
         func depths(from low: Int, to high: Int) -> [Int] { (0..<32).map { low << $0 }.filter { $0 <= max(low, high) } }
         var best: (engine: EngineConfiguration, seconds: Double, blockRAM: Double)?
@@ -176,7 +176,7 @@ public struct Explorer: Sendable {
         guard let (engine, _) = fastestBuffers(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
                                                workload: workload, budget: budget,
                                                performance: performance(bandwidthShare: 1), weightWordlength: nil) else {
-            let least = Self.smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload)
+            let least = smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload)
             _ = try LayerEngine(least)   // an engine the generator refuses whatever its buffers: its reason
             throw ExplorationError.engineTooLarge(engine: "engine of \(least)", needed: resources(of: least), budget: budget)
         }

@@ -7,17 +7,16 @@ extension EngineConfiguration {
         return (activationDepth, outputDepth)
     }
 
-    /// The engine sized for `workload`: the layer engine whose buffers hold its largest layer
-    /// when it has engine geometry, else the idealised engine whose windows are the longest
-    /// the GEMMs need.
-    public init(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, for workload: Workload) {
-        guard let geometries = workload.geometries else {
+    /// The engine sized for `workload` run `batch` images at a time: the layer engine whose
+    /// buffers hold its largest layer (`Workload.runGeometries`) when it has engine geometry,
+    /// else the idealised engine whose windows are the longest the GEMMs need.
+    public init(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, batch: Int = 1, for workload: Workload) {
+        guard let layers = workload.runGeometries(batch: batch, columns: columns, maccs: maccs) else {
             self.init(wordlength: wordlength, pes: pes, maccs: maccs,
                       maxWindow: workload.layers.map { ($0.gemm.k + maccs - 1) / maccs }.max() ?? 1)
             return
         }
-        self.init(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
-                  holding: geometries.map { $0.folded(maccs: maccs) })
+        self.init(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, holding: layers)
     }
 
     /// The layer engine whose buffers hold every one of `layers` as the engine runs them:

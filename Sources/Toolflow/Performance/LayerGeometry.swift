@@ -48,6 +48,31 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
         return f.inputLines(maccs: maccs) <= inputLines(maccs: maccs) && f.beats(maccs: maccs) < beats(maccs: maccs) ? f : self
     }
 
+    /// The layer as the engine runs it over `images` images at once, `across` of them side by
+    /// side in each row (`EngineLayer.batched`, whose geometry this is): the first batched
+    /// layer (`first`) reads each image's L input lines as a 1×L window, L apart; later ones
+    /// read the map the one before wrote, a 1×1 window per image.
+    public func batched(images: Int, across: Int, first: Bool, maccs: Int) -> LayerGeometry {
+        let rows = images / across
+        var b = self
+        if first {
+            let lines = inputLines(maccs: maccs)
+            (b.inputChannels, b.inputWidth, b.kernelWidth) = (min(inputChannels, maccs), across * lines, lines)
+        } else {
+            (b.inputWidth, b.kernelWidth) = (across, 1)
+        }
+        (b.inputHeight, b.kernelHeight, b.strideY, b.dilationY, b.padTop) = (rows, 1, 1, 1, 0)
+        (b.outputHeight, b.outputWidth, b.pooledHeight, b.pooledWidth) = (rows, across, rows, across)
+        (b.poolArea, b.poolingRows, b.readsHostInput) = (1, RowWindow(kernel: 1), false)
+        return b
+    }
+
+    /// Images side by side in a row of a batched layer's maps: the largest divisor of `batch`
+    /// that an engine of `columns` columns takes at once.
+    public static func batchAcross(batch: Int, columns: Int) -> Int {
+        (1...max(1, min(batch, columns))).last { batch % $0 == 0 }!
+    }
+
     /// Channel groups of K_t the input occupies: ⌈C/K_t⌉.
     public func inputGroups(maccs: Int) -> Int { ceilDivide(inputChannels, maccs) }
     /// Lines of the input in memory: ⌈C/K_t⌉·H·W.

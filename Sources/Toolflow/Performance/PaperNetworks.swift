@@ -62,7 +62,7 @@ public enum PaperNetworks {
                 let g = layer.geometry
                 return Workload.Layer(name: layer.name, gemm: gemm.shape, inputElements: g.inputChannels * g.inputHeight * g.inputWidth,
                                       outputElements: g.outputChannels * g.positions, isFullyConnected: gemm.isFullyConnected,
-                                      geometry: g)
+                                      geometry: g, isWholeInputWindow: layer.isWholeInputWindow)
             }
         }
 

@@ -96,8 +96,9 @@ public struct CascadeReport: Codable, Sendable {
     public static func cycleModelNote(engineRuns: Bool, batch: Int) -> String {
         engineRuns
             ? "cycles from the layer engine's own cycle model (row bands as its buffers hold them; each tile's weights "
-                + "load while the tile before computes, input loads and write-back between; FC weights read once per "
-                + "image, no batching)"
+                + "load while the tile before computes, input loads and write-back between; "
+                + (batch > 1 ? "the FC layers at the end run once per batch of \(batch) images, their weights read once for all)"
+                    : "FC weights read once per image, no batching)")
             : "the layer engine cannot run this network: cycles from an idealised GEMM engine that no RTL implements "
                 + "(FC weights reused over a batch of \(batch) images)"
     }

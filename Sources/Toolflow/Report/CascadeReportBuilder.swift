@@ -6,7 +6,7 @@ extension CascadeReport {
     /// for every wordlength of `accuracy`; the resource chart shows `chosenTolerance`'s design.
     public static func explore(workload: Workload, device: Device, budgetFraction: Double, accuracy: AccuracyProfile,
                                lpuWordlength: Int, operatingPoints: [OperatingPoint], thresholds: [ThresholdFigure],
-                               chosenTolerance: Double? = nil, batch: Int = 16) throws -> CascadeReport {
+                               chosenTolerance: Double? = nil, batch: Int = 1) throws -> CascadeReport {
         guard budgetFraction > 0, budgetFraction <= 1 else { throw DeviceError.invalidBudget(budgetFraction) }
         let explorer = Explorer(device: device, batch: batch)
         let budget = device.budget(fraction: budgetFraction)

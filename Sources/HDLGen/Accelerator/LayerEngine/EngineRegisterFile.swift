@@ -4,7 +4,8 @@
 /// Ports: the register port (`reg_*`, slave); `busy`, `done` and `cycles` for the status
 /// words; `cycle_write`, `cycle_slot`, `cycle_value` to record a layer's cycles;
 /// `descriptor_address` in, `descriptor_word` out (read combinationally); `start` pulses when
-/// the host starts an idle engine; `layer_count`, `base_address`, `image_offset` as written.
+/// the host starts an idle engine; `layer_count`, `first_layer`, `base_address`, `image_offset`
+/// as written.
 struct EngineRegisterFile: Module {
     let engine: LayerEngine
 
@@ -24,6 +25,7 @@ struct EngineRegisterFile: Module {
         let descriptors = m.memory("descriptors", .uint(32), depth: 1 << descriptorAddressWidth)
         let layerCycles = m.memory("layer_cycles", .uint(32), depth: c.layerSlots)
         let layerCount = m.register("layer_count_q", .uint(engine.layerWidth), reset: 0)
+        let firstLayer = m.register("first_layer_q", .uint(engine.layerWidth), reset: 0)
         let baseAddress = m.register("base_address_q", .uint(32), reset: 0)
         let imageOffset = m.register("image_offset_q", .uint(c.addressWidth), reset: 0)
         m.when(reg.write) {
@@ -31,6 +33,7 @@ struct EngineRegisterFile: Module {
                 m.write(descriptors, address: reg.address.bits(descriptorAddressWidth - 1, 0), data: reg.writeData)
             }
             m.when(reg.address == EngineRegister.layerCount) { m.connect(layerCount, to: reg.writeData.bits(engine.layerWidth - 1, 0)) }
+            m.when(reg.address == EngineRegister.firstLayer) { m.connect(firstLayer, to: reg.writeData.bits(engine.layerWidth - 1, 0)) }
             m.when(reg.address == EngineRegister.baseAddress) { m.connect(baseAddress, to: reg.writeData) }
             m.when(reg.address == EngineRegister.imageOffset) { m.connect(imageOffset, to: reg.writeData.bits(c.addressWidth - 1, 0)) }
         }
@@ -47,6 +50,7 @@ struct EngineRegisterFile: Module {
             (EngineRegister.cyclesHigh, cycles.bits(47, 32).resized(to: 32)),
             (EngineRegister.baseAddress, baseAddress),
             (EngineRegister.imageOffset, imageOffset.resized(to: 32)),
+            (EngineRegister.firstLayer, firstLayer.resized(to: 32)),
         ]
         for (address, value) in registers { readData = m.mux(reg.address == address, value, readData) }
         m.connect(reg.readData, to: readData)
@@ -54,6 +58,7 @@ struct EngineRegisterFile: Module {
         m.output("start", reg.write & (reg.address == EngineRegister.control) & reg.writeData.bit(0) & !busy)
         m.output("descriptor_word", descriptors.read(descriptorAddress))
         m.output("layer_count", layerCount)
+        m.output("first_layer", firstLayer)
         m.output("base_address", baseAddress)
         m.output("image_offset", imageOffset)
     }

@@ -43,7 +43,7 @@ public enum DescriptorField: Int, CaseIterable, Sendable {
 /// table: layer `l`'s field `f` at `descriptorBase + l·descriptorStride + f`. Descriptors
 /// are write-only; reading them returns zero.
 public enum EngineRegister {
-    /// Write 1 to bit 0 to start the layers 0 ..< `layerCount` (ignored while busy).
+    /// Write 1 to bit 0 to start the layers `firstLayer` ..< `layerCount` (ignored while busy).
     public static let control = 0
     /// Bit 0 busy, bit 1 done (set when the last layer has finished, cleared by a start).
     public static let status = 1
@@ -56,6 +56,9 @@ public enum EngineRegister {
     /// A line offset added to every layer's input and output address: the host (or the
     /// cascade's controller) runs the same descriptors on another image's region with it.
     public static let imageOffset = 6
+    /// The first descriptor a start runs (the last is `layerCount` − 1): a host runs a batch's
+    /// per-image descriptors once per image, then the batch's own, as separate starts.
+    public static let firstLayer = 7
     /// Word `layerCycles + l`: the cycle counter's low word when layer `l` finished.
     public static let layerCycles = 32
     /// Words per descriptor.
@@ -72,4 +75,13 @@ public struct LayerDescriptor: Hashable, Sendable {
         get { values[field.index] }
         set { values[field.index] = newValue }
     }
+}
+
+/// One start of the engine as a host makes it: the descriptors `layers` of the table on the
+/// region `imageOffset` lines on (`EngineRegister.firstLayer`, `layerCount`, `imageOffset`).
+public struct EngineStart: Hashable, Sendable {
+    public var imageOffset: Int
+    public var layers: Range<Int>
+
+    public init(imageOffset: Int, layers: Range<Int>) { self.imageOffset = imageOffset; self.layers = layers }
 }

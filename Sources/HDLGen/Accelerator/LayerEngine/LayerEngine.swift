@@ -23,6 +23,9 @@
 /// 6. while the descriptor's bands are not done, move its input and output on (*next band*)
 ///    and go back to 2. A layer whose maps fit the buffers is one band.
 ///
+/// A start runs the descriptors `firstLayer` ..< `layerCount`: a batch's per-image layers run
+/// once per image (each at its `imageOffset`), then the layers the batch shares, each a start.
+///
 /// Ports: the memory port (`mem_*`, `MemoryPort`, master) and the register port (`reg_*`,
 /// `RegisterPort`, slave; map in `EngineRegister`).
 @dynamicMemberLookup
@@ -135,6 +138,7 @@ public struct LayerEngine: Module {
         m.connect(registers.port("done"), to: done)
         m.connect(registers.port("cycles"), to: cycles)
         let start = registers.port("start"), layerCount = registers.port("layer_count")
+        let firstLayer = registers.port("first_layer")
         let imageOffset = registers.port("image_offset")
         let fetch = try m.instance(DescriptorFetch(engine: self), name: "fetch")
         m.connect(fetch.port("fetching"), to: phase.is(.fetch))
@@ -288,8 +292,8 @@ public struct LayerEngine: Module {
         m.when(phase.is(.idle) & start) {
             m.assign(cycles, 0)
             m.assign(done, 0)
-            m.assign(layer, 0)
-            m.when(layerCount == 0) { m.assign(done, 1) } otherwise: { phase.go(to: .fetch) }
+            m.connect(layer, to: firstLayer)
+            m.when(firstLayer < layerCount) { phase.go(to: .fetch) } otherwise: { m.assign(done, 1) }
         }
         for state in [Phase.fetch, .nextBand] {
             m.when(phase.is(state) & bandStart) {
