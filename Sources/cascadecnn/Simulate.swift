@@ -218,7 +218,7 @@ struct EngineOptions: ParsableArguments {
         }
         var buffers = buffers
         if buffers == nil, let budget {
-            let engine = try Explorer(device: budget.device).engine(wordlength: chosen.wordlength, pes: pes, maccs: maccs,
+            let engine = try Explorer(device: budget.device, batch: batch).engine(wordlength: chosen.wordlength, pes: pes, maccs: maccs,
                                                                     columns: columns, workload: Workload(network),
                                                                     budget: budget.resources)
             buffers = engine.buffers

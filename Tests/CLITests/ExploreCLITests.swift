@@ -77,6 +77,30 @@ import Testing
         #expect(printed.map { abs($0 - throughput) <= 0.05 } == true, "\(text.standardOutput)")
     }
 
+    /// With `--batch`, the FC layers at the end read their weights once per batch: each
+    /// wordlength at least as fast as one image at a time, VGG-16's FC layers faster, and
+    /// the JSON says the batch.
+    @Test func batchesSpeedUpTheFCLayers() throws {
+        func explore(batch: Int) throws -> [[String: Any]] {
+            let run = try CommandLineRun.cascadecnn(["explore", "--network", "vgg16", "--device", "zc706", "--wordlengths", "8",
+                                                     "--batch", "\(batch)", "--format", "json"])
+            #expect(run.status == 0, "\(run.standardError)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+            #expect(object["batch"] as? Int == batch)
+            return try #require(object["designs"] as? [[String: Any]])
+        }
+        let single = try explore(batch: 1), batched = try explore(batch: 16)
+        let throughputs = [single, batched].map { $0.first?["throughput"] as? Double ?? 0 }
+        #expect(throughputs[1] > throughputs[0])
+        func fc6Seconds(_ designs: [[String: Any]]) -> Double? {
+            let layers = designs.first?["layers"] as? [[String: Any]]
+            let fc6 = layers?.first { $0["name"] as? String == "fc6" }
+            return (fc6?["compute_seconds"] as? Double).flatMap { c in (fc6?["memory_seconds"] as? Double).map { max(c, $0) } }
+        }
+        let (one, sixteen) = (try #require(fc6Seconds(single)), try #require(fc6Seconds(batched)))
+        #expect(sixteen < one / 4, "fc6: \(one) s per image alone, \(sixteen) s in a batch of 16")
+    }
+
     @Test func exploreGivesThroughputPerWordlengthAndTheSpeedUp() throws {
         let model = CLI.example.appendingPathComponent("model.onnx").path
         let run = try CommandLineRun.cascadecnn(["explore", "--network", model, "--device", "zcu102", "--budget", "0.1",
@@ -93,6 +117,8 @@ import Testing
         (["explore", "--network", "resnet", "--device", "zc706"], "unknown network"),
         (["explore", "--network", "vgg16", "--device", "zc706", "--budget", "1.5"], "--budget"),
         (["explore", "--network", "vgg16", "--device", "/nonexistent/board.json"], "/nonexistent/board.json"),
+        (["explore", "--network", "vgg16", "--device", "zc706", "--batch", "0"], "--batch 0 is outside 1...256"),
+        (["explore", "--network", "vgg16", "--device", "zc706", "--batch", "257"], "--batch 257"),
         (["devices", "--file", "/nonexistent/board.json"], "cannot read device file"),
     ])
     func errors(_ arguments: [String], _ message: String) throws {

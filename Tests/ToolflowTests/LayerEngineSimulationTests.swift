@@ -187,23 +187,31 @@ import Testing
     }
 
     /// The DSE's engine for ZC706 runs the example in exactly the cycles the performance
-    /// model gave the DSE.
-    @Test(arguments: [4, 8])
-    func dseEngineRunsInThePredictedCycles(wordlength: Int) throws {
+    /// model gave the DSE, one image at a time and in batches (the FC layers' per-image
+    /// cycles a batch's share, their buffers sized for the batch).
+    @Test(arguments: [(4, 1), (8, 2)])
+    func dseEngineRunsInThePredictedCycles(wordlength: Int, batch: Int) throws {
         let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
         let workload = Workload(network)
         #expect(workload.geometries != nil)
-        let design = try Explorer(device: .zc706).bestEngine(wordlength: wordlength, workload: workload,
-                                                             budget: Device.zc706.budget(fraction: 0.8))
+        let design = try Explorer(device: .zc706, batch: batch).bestEngine(wordlength: wordlength, workload: workload,
+                                                                           budget: Device.zc706.budget(fraction: 0.8))
         let engine = design.engine
         #expect(engine.pes & (engine.pes - 1) == 0 && engine.maccs & (engine.maccs - 1) == 0)
         let run = try simulate(network, data: data, wordlength: wordlength, pes: engine.pes, maccs: engine.maccs,
-                               columns: engine.columns, images: 1, buffers: (engine.activationDepth!, engine.outputDepth!))
+                               columns: engine.columns, batch: batch, images: batch,
+                               buffers: (engine.activationDepth!, engine.outputDepth!))
         expectExact(run)
-        #expect(run.simulation.images.first?.layers == design.layers.map(\.cycles))
+        let measured = try #require(run.simulation.images.first?.layers)
+        let perImage = measured.indices.map { l in
+            l < run.program.batchedFrom ? measured[l] / batch : Int((Double(measured[l]) / Double(batch)).rounded())
+        }
+        #expect(perImage == design.layers.map(\.cycles))
+        #expect(run.program.batchedFrom == (batch == 1 ? 4 : 2))
         #expect(run.program.engine.activationDepth == engine.activationDepth)
         #expect(run.program.engine.outputDepth == engine.outputDepth)
         #expect(run.program.engine.maxWindow == engine.maxWindow)
+        #expect(run.program.engine.maxLayers == engine.maxLayers)
         #expect(run.program.engine.lineWidth == engine.lineWidth)
         #expect(run.program.engine.columns == engine.columns)
     }
