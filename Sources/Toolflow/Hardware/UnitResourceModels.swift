@@ -76,10 +76,12 @@ extension ResourceModel {
         // mux in front of the requantiser; the im2col's column, address and bounds per extra column.
         let heldBits = p * Double(engine.accumulatorWidth)
         let columnBits = Double(ceilLog2(activationDepth) + 2 * 19)
-        resources.lut += Int((p * (engineLUTsPerShifterBit * shifter + 3 * sum) + q * k * 3 * w + lanes * w
+        // A column's activation word and padding mux: the first column's as calibrated on engines
+        // of one column, each further one's fitted to the engines of several (full-size ones too).
+        resources.lut += Int((p * (engineLUTsPerShifterBit * shifter + 3 * sum) + (3 + 2 * extra) * k * w + lanes * w
                               + (engine.columns > 1 ? q * heldBits + extra * columnBits : 0)
                               + engineControlLUTs).rounded()) + engine.descriptorTableLUTs
-        resources.ff += Int((p * (3 * sum - 1 + 2 * w) + q * k * 2 * w + lanes * w
+        resources.ff += Int((p * (3 * sum - 1 + 2 * w) + (2 + extra) * k * w + lanes * w
                              + extra * (heldBits + Double(ceilLog2(activationDepth) + 2))
                              + engineControlFFs).rounded())
         resources.dsp += 3   // the address multipliers: y·W, pooled row·W_o, H·W
