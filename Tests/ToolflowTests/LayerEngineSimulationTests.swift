@@ -175,6 +175,9 @@ import Testing
             batched.imageBase(EngineProgram.maximumBatch + $0) - batched.imageBase(0)
         })
         #expect(starts.last?.imageOffset == batched.runLines)
+        // The shapes the DSE sizes a batch's buffers with are those the descriptors run.
+        let shapes = try #require(Workload(network).runGeometries(batch: EngineProgram.maximumBatch, columns: 1, maccs: 8))
+        #expect(batched.layers.indices.map { batched.runLayer($0).geometry } == shapes)
     }
 
     /// In row bands too: the batched FC layer's input (a segment per image) split across bands.
