@@ -80,13 +80,14 @@ struct Explore: ParsableCommand {
               + "\(formatNumber(resources.bram36)) BRAM36" + (batch > 1 ? "; batches of \(batch) images" : ""))
         print("\nBest single-stage design per wordlength (the paper's Fig. 3, performance axis):")
         var designs: [Int: EngineDesign] = [:]
-        var rows = [["bits", "PEs", "MACCs", "cols", "DSP", "LUT", "FF", "BRAM36", "images/s", "GOp/s", "memory-bound layers"]]
+        var rows = [["bits", "PEs", "MACCs", "cols", "DSP", "LUT", "FF", "BRAM36", "images/s", "GOp/s", "MACC use",
+                     "memory-bound layers"]]
         for w in try Self.parseList(wordlengths, "--wordlengths") {
             let design = try explorer.bestEngine(wordlength: w, workload: workload, budget: resources)
             designs[w] = design
             rows.append(row(design, workload: workload))
         }
-        print(textTable(rows, rightAligned: 0...10), terminator: "")
+        print(textTable(rows, rightAligned: 0...11), terminator: "")
 
         guard let f = forwardFraction else { return }
         print("\nCascade: LPU \(lpuWordlength) bits, HPU \(hpuWordlength) bits, CEU forwards f = \(formatNumber(f)):")
@@ -152,6 +153,7 @@ struct Explore: ParsableCommand {
         return ["\(e.wordlength)", "\(e.pes)", "\(e.maccs)", "\(e.columns)", "\(r.dsp)", "\(r.lut)", "\(r.ff)", formatNumber(r.bram36),
                 formatNumber(design.throughput, decimals: 1),
                 formatNumber(2 * Double(workload.maccs) * design.throughput / 1e9, decimals: 1),
+                formatNumber(100 * design.maccUtilisation, decimals: 1) + " %",
                 "\(memoryBound) of \(design.layers.count)"]
     }
 }

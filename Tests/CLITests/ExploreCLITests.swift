@@ -57,11 +57,18 @@ import Testing
             let throughput = try #require(design["throughput"] as? Double)
             let layers = try #require(design["layers"] as? [[String: Any]])
             #expect(layers.count == (network == "vgg16" ? 16 : 8) && layers.allSatisfy { ($0["cycles"] as? Int ?? 0) > 0 })
-            // The text's row for this wordlength: bits, PEs, MACCs, columns, …, images/s.
+            // The text's row for this wordlength: bits, PEs, MACCs, columns, …, images/s, GOp/s, MACC use.
             let row = text.standardOutput.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-                .first { $0.count == 13 && $0[0] == "\(w)" && $0[11] == "of" }
+                .first { $0.count == 15 && $0[0] == "\(w)" && $0[13] == "of" }
             #expect(row.map { [$0[1], $0[2], $0[3]] } == ["\(p)", "\(k)", "\(q)"], "\(text.standardOutput)")
             #expect(row.flatMap { Double($0[8]) }.map { abs($0 - throughput) <= 0.05 + 0.001 * throughput } == true)
+            // MACC use: the network's MACCs per second over P·K·Q MACCs at the device's clock.
+            let use = try #require(design["macc_utilisation"] as? Double)
+            let maccs = try #require(object["maccs_per_image"] as? Int)
+            let clock = try #require((object["device"] as? [String: Any])?["clock_m_hz"] as? Double)
+            #expect(abs(use - Double(maccs) * throughput / (Double(p * k * q) * clock * 1e6)) <= 1e-9 * use)
+            #expect(use > 0 && use <= 1)
+            #expect(row.flatMap { Double($0[10]) }.map { abs($0 - 100 * use) <= 0.051 } == true, "\(text.standardOutput)")
         }
         let cascade = try #require(object["cascade"] as? [String: Any])
         let throughput = try #require((cascade["design"] as? [String: Any])?["throughput"] as? Double)

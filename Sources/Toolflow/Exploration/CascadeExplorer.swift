@@ -109,10 +109,7 @@ extension Explorer {
 
     /// The design's figures with `bandwidth` of the device's bandwidth.
     private func rescored(_ design: EngineDesign, bandwidth: Double, weightWordlength: Int?, workload: Workload) -> EngineDesign {
-        let performance = performance(bandwidthShare: bandwidth)
-        var result = design
-        result.throughput = performance.throughput(workload, engine: design.engine, weightWordlength: weightWordlength)
-        result.layers = performance.layerTimes(workload, engine: design.engine, weightWordlength: weightWordlength)
-        return result
+        EngineDesign(engine: design.engine, resources: design.resources, workload: workload,
+                     performance: performance(bandwidthShare: bandwidth), weightWordlength: weightWordlength)
     }
 }

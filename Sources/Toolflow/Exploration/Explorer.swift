@@ -107,8 +107,8 @@ public struct Explorer: Sendable {
                                                   budget: budget)
         }
         let engine = best.engine
-        return EngineDesign(engine: engine, resources: resources(of: engine), throughput: 1 / best.seconds,
-                            layers: performance.layerTimes(workload, engine: engine, weightWordlength: weightWordlength))
+        return EngineDesign(engine: engine, resources: resources(of: engine), workload: workload, performance: performance,
+                            weightWordlength: weightWordlength)
     }
 
     /// The engine at (P, K_t, Q) with the least on-chip memory that runs `workload` a batch
