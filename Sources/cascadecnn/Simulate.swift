@@ -54,8 +54,7 @@ struct Simulate: ParsableCommand {
         let kept = try output.map { try OutputOptions.folder($0, inputs: self.engine.inputs, force: force) }
         let (program, words) = try engine.prepare()
         let engine = program.engine
-        print("engine: \(engine.name): \(engine.summary); buffers: \(engine.activationDepth) activation lines, "
-              + "\(engine.outputDepth) output entries, \(engine.maxWindow) weight beats")
+        print("engine: \(engine.name): \(engine.summary); buffers: \(engine.bufferSummary)")
         print("quantisation: \(program.quantised.quantisation.wordlength) bits; \(program.layers.count) engine layers (\(program.descriptorLayers.count) descriptors: one per run of equal row bands); "
               + "memory: \(program.parameterLines.count) parameter lines + "
               + (program.batch == 1 ? "\(program.imageLines) per image" : "\(program.runLines) per batch of \(program.batch)"))
@@ -129,6 +128,9 @@ struct EngineOptions: ParsableArguments {
     var activationDepth: Int?
     @Option(name: .customLong("output-depth"), help: "Entries of the output buffer, a power of two (default: the largest layer's output).")
     var outputDepth: Int?
+    @Option(name: .customLong("weight-window"),
+            help: "Beats each PE's weight buffer holds per window, a power of two; a layer whose window is longer runs in input-channel chunks, its sums kept in a partial-sum buffer between them (default: the longest window).")
+    var weightWindow: Int?
 
     var wordlength: Int { givenWordlength ?? 8 }
     var pes: Int { givenPEs ?? 8 }
@@ -142,7 +144,7 @@ struct EngineOptions: ParsableArguments {
          ("--pes", givenPEs != nil), ("--maccs", givenMACCs != nil), ("--columns", givenColumns != nil),
          ("--batch", givenBatch != nil),
          ("--activation-depth", activationDepth != nil),
-         ("--output-depth", outputDepth != nil)].filter(\.1).map(\.0)
+         ("--output-depth", outputDepth != nil), ("--weight-window", weightWindow != nil)].filter(\.1).map(\.0)
     }
 
     /// The files and folders the options name: what an output may never replace.
@@ -168,7 +170,8 @@ struct EngineOptions: ParsableArguments {
         guard (activationDepth == nil) == (outputDepth == nil) else {
             throw ValidationError("--activation-depth and --output-depth go together")
         }
-        for (flag, depth) in [("--activation-depth", activationDepth), ("--output-depth", outputDepth)] {
+        for (flag, depth) in [("--activation-depth", activationDepth), ("--output-depth", outputDepth),
+                              ("--weight-window", weightWindow)] {
             if let depth, !EngineConfiguration.isBufferDepth(depth) {
                 throw ValidationError("\(flag) \(depth) is not a power of two in \(EngineConfiguration.bufferDepths)")
             }
@@ -216,15 +219,17 @@ struct EngineOptions: ParsableArguments {
         } else {
             chosen = try RangeCalibration.quantisation(for: network, data: dataset, wordlength: wordlength)
         }
-        var buffers = buffers
+        var buffers = buffers, window = weightWindow
         if buffers == nil, let budget {
             let engine = try Explorer(device: budget.device, batch: batch).engine(wordlength: chosen.wordlength, pes: pes, maccs: maccs,
                                                                     columns: columns, workload: Workload(network),
                                                                     budget: budget.resources)
             buffers = engine.buffers
+            if engine.hasPartialSums { window = engine.maxWindow }
         }
         let program = try EngineProgram(quantised: try QuantisedNetwork(network: network, quantisation: chosen),
-                                        pes: pes, maccs: maccs, columns: columns, batch: batch, buffers: buffers)
+                                        pes: pes, maccs: maccs, columns: columns, batch: batch, buffers: buffers,
+                                        weightWindow: window)
         let size = dataset.imageSize
         let words = (0..<images).map { i in program.inputWords(dataset.inputs[(i * size)..<((i + 1) * size)]) }
         return (program, words)
@@ -264,7 +269,7 @@ struct GenerateEngine: ParsableCommand {
         try folder.write(files)
         let e = program.engine
         print(["\(e.name): \(e.summary)",
-               "  buffers: \(e.activationDepth) activation lines, \(e.outputDepth) output entries, \(e.maxWindow) weight beats; "
+               "  buffers: \(e.bufferSummary); "
                    + "\(program.layers.count) layers in \(program.descriptorLayers.count) descriptors",
                "  model:   \(ResourceModel(family: board.family).layerEngine(e.configuration)) of \(board.name)'s budget "
                    + "\(board.budget(fraction: budget))",

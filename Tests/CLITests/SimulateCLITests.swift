@@ -22,11 +22,25 @@ struct SimulateCLITests {
         #expect(FileManager.default.fileExists(atPath: bundle.appendingPathComponent("tb/memory.hex").path))
     }
 
+    @Test("--weight-window runs a deep layer in input-channel chunks, bit-exact")
+    func weightWindowChunksLayers() throws {
+        let example = CLI.example
+        let result = try CLI.run(["simulate", "--model", example.appendingPathComponent("model.onnx").path,
+                                  "--data", example.appendingPathComponent("eval").path, "--images", "1",
+                                  "--quantisation", example.appendingPathComponent("quantisation-8.json").path,
+                                  "--pes", "8", "--maccs", "4", "--weight-window", "64"])
+        #expect(result.status == 0, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stdout.contains("64 weight beats, 8 partial-sum entries (up to 4 input-channel chunks a layer)"))
+        #expect(result.stdout.contains("(+0.00%)") && result.stdout.contains("0 differ"))
+    }
+
     @Test("bad input exits 2 and names the problem", arguments: [
         (["--model", "groups_avgpool_opset13"], "cannot run on the layer engine"),
         (["--images", "500"], "--images 500"),
         (["--pes", "3", "--maccs", "4"], "one must divide the other"),
         (["--wordlength", "1"], "--wordlength 1"),
+        (["--weight-window", "48"], "--weight-window 48 is not a power of two"),
+        (["--weight-window", "2"], "taps of one channel group do not fit weight buffers of 2 beats"),
     ])
     func badInput(arguments: [String], message: String) throws {
         var model = shapes.appendingPathComponent("model.onnx").path, data = shapes.path

@@ -76,3 +76,26 @@ import Testing
 }
 
 
+
+/// The partial-sum stage against the sum of its chunks, across engine shapes.
+@Suite struct PartialSumUnitTests {
+    @Test(arguments: [(4, 1, 2, 8), (8, 3, 4, 16), (16, 2, 8, 32), (2, 4, 1, 4)])
+    func partialSumsAddTheChunksBefore(wordlength: Int, pes: Int, chunks: Int, depth: Int) throws {
+        let engine = try LayerEngine(EngineConfiguration(wordlength: wordlength, pes: pes, maccs: 1, maxWindow: 16,
+                                                         activationDepth: 64, outputDepth: 64, maxLayers: 4,
+                                                         maxChunks: chunks, partialSumDepth: depth))
+        let unit = PartialSums(engine: engine)
+        let passes = unit.stimulus(bands: 3, chunks: chunks, seed: UInt64(wordlength * 7 + chunks))
+        let bundle = try unit.simulationBundle(passes, chunks: chunks)
+        try expectSimulationPasses(bundle, checks: passes.reduce(0) { $0 + $1.sums.count } * (pes + 1))
+        try expectLintClean(bundle.circuit)
+    }
+
+    @Test func goldenModelSumsEachBandsChunks() {
+        let engine = try! LayerEngine(EngineConfiguration(wordlength: 4, pes: 1, maccs: 1, maxWindow: 4, activationDepth: 4,
+                                                          outputDepth: 4, maxChunks: 2, partialSumDepth: 2))
+        let passes = [PartialSums.Pass(sums: [[1], [2]], gaps: [0, 0]), .init(sums: [[10], [20]], gaps: [0, 0]),
+                      .init(sums: [[5], [6]], gaps: [0, 0]), .init(sums: [[-5], [1]], gaps: [0, 0])]
+        #expect(PartialSums(engine: engine).expectedSums(passes, chunks: 2) == [[[1], [2]], [[11], [22]], [[5], [6]], [[0], [7]]])
+    }
+}

@@ -18,10 +18,12 @@ import Testing
     func simulate(_ network: Network, data: Dataset, wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, batch: Int = 1,
                   images: Int,
                   timing: LayerEngineTestbench.MemoryTiming = .init(), simulator: Simulator = .icarus,
-                  mix: MultiplierMix? = nil, buffers: (activationDepth: Int, outputDepth: Int)? = nil) throws -> Run {
+                  mix: MultiplierMix? = nil, buffers: (activationDepth: Int, outputDepth: Int)? = nil,
+                  weightWindow: Int? = nil) throws -> Run {
         let quantisation = try RangeCalibration.quantisation(for: network, data: data, wordlength: wordlength)
         let program = try EngineProgram(quantised: QuantisedNetwork(network: network, quantisation: quantisation),
-                                        pes: pes, maccs: maccs, columns: columns, batch: batch, mix: mix, buffers: buffers)
+                                        pes: pes, maccs: maccs, columns: columns, batch: batch, mix: mix, buffers: buffers,
+                                        weightWindow: weightWindow)
         let size = data.imageSize
         let words = (0..<images).map { i in program.inputWords(data.inputs[(i * size)..<((i + 1) * size)]) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")

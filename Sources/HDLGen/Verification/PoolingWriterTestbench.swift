@@ -51,9 +51,10 @@ extension PoolingWriter {
         return lines
     }
 
-    /// What the writer does with `layers`, one after another, against `memory`: per layer a
-    /// clear, each tile's positions stored with gaps (`tile_done` with the last), the write-back
-    /// started with the last store. A pooled line leaves the walk three advances after its last
+    /// What the writer does with `layers`, one after another, against `memory`: per layer,
+    /// maybe a pass of an earlier input-channel chunk (every tile's positions offered with
+    /// `store_enable` low: counted, never stored), then a clear, each tile's positions stored
+    /// with gaps (`tile_done` with the last), the write-back started with the last store. A pooled line leaves the walk three advances after its last
     /// tap (address, words, then the request register), one tap per advance, and the walk
     /// advances whenever no request waits or the memory takes it; `written` once the walk is
     /// empty and every write acknowledged. Returns the stimulus, the request offered in each
@@ -70,12 +71,13 @@ extension PoolingWriter {
             Int(bitPattern: UInt(words.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element.bitPattern(wordlength: w)) << UInt64($1.offset * w) }))
         }
         /// One cycle with these inputs; whether `written` holds in it.
-        func cycle(_ layer: Layer, clear: Bool = false, computing: Bool = false, store: [Int]? = nil, tileDone: Bool = false,
-                   start: Bool = false, writing: Bool = false) -> Bool {
+        func cycle(_ layer: Layer, clear: Bool = false, computing: Bool = false, store: [Int]? = nil, enabled: Bool = true,
+                   tileDone: Bool = false, start: Bool = false, writing: Bool = false) -> Bool {
             let now = status.count, ready = memory.ready(), writeDone = memory.responds(in: now)
             for (field, value) in fields(layer) { stimulus["descriptor_\(snakeCase(field))", default: []].append([value]) }
             let inputs: [String: [Int]] = [
                 "clear": [clear ? 1 : 0], "computing": [computing ? 1 : 0], "store_valid": [store == nil ? 0 : 1],
+                "store_enable": [store == nil ? Int.random(in: 0...1, using: &random) : enabled ? 1 : 0],
                 "words": store ?? (0..<c.pes).map { _ in junk() }, "start": [start ? 1 : 0], "writing": [writing ? 1 : 0],
                 "output_address": [clear ? layer.outputAddress : Int.random(in: 0..<(1 << c.addressWidth), using: &random)],
                 "request_ready": [ready ? 1 : 0], "write_done": [writeDone ? 1 : 0]]
@@ -102,8 +104,17 @@ extension PoolingWriter {
             return written
         }
         for layer in layers {
-            _ = cycle(layer, clear: true)
             let tiles = (layer.channels + c.pes - 1) / c.pes, positions = layer.height * layer.width
+            if Bool.random(using: &random) {
+                _ = cycle(layer, clear: true)
+                for _ in 0..<tiles {
+                    for position in 0..<positions {
+                        _ = cycle(layer, computing: true, store: (0..<c.pes).map { _ in junk() }, enabled: false,
+                                  tileDone: position == positions - 1)
+                    }
+                }
+            }
+            _ = cycle(layer, clear: true)
             for tile in 0..<tiles {
                 for _ in 0..<Int.random(in: 0...2, using: &random) { _ = cycle(layer) }
                 for position in 0..<positions {

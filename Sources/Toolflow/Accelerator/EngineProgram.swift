@@ -39,6 +39,8 @@ public struct EngineProgram: Sendable {
     /// Per layer, the runs of row bands it runs in (a batched layer: over the batch): one
     /// descriptor each.
     public let bandRuns: [[BandRun]]
+    /// Per layer, the input-channel chunks each of its bands runs in (1: its whole window at once).
+    public let chunks: [Int]
     /// The layer each descriptor of the table runs: the per-image layers, then the batched
     /// ones (a layer's descriptors are consecutive).
     public var descriptorLayers: [Int] {
@@ -73,10 +75,13 @@ public struct EngineProgram: Sendable {
     /// activation and output buffers' depths (powers of two), which decide the row bands; nil:
     /// buffers that hold the largest layer whole. `descriptorSlots` makes the register file
     /// hold at least that many descriptors (a cascade's engines share one register map).
-    /// `batch` is the images per run (see above).
+    /// `batch` is the images per run (see above). `weightWindow` makes the PEs' weight buffers
+    /// hold windows of that many beats (a power of two): a layer whose window is longer runs
+    /// in input-channel chunks with partial sums; nil: the longest window.
     public init(quantised: QuantisedNetwork, pes: Int, maccs: Int, columns: Int = 1, batch: Int = 1, lineWidth: Int? = nil,
                 channelMultiple: Int = 1, mix: MultiplierMix? = nil,
-                buffers: (activationDepth: Int, outputDepth: Int)? = nil, descriptorSlots: Int? = nil) throws(ToolflowError) {
+                buffers: (activationDepth: Int, outputDepth: Int)? = nil, descriptorSlots: Int? = nil,
+                weightWindow: Int? = nil) throws(ToolflowError) {
         self.quantised = quantised
         let network = quantised.network
         let mapped = try EngineLayer.layers(of: network)
@@ -103,27 +108,14 @@ public struct EngineProgram: Sendable {
         if batchedFrom < layers.count, runGeometries[batchedFrom].inputWidth > EngineProgram.maximumDimension {
             throw .unsupportedByEngine(layer: layers[batchedFrom].name, reason: "\(batchAcross) images of \(layers[batchedFrom].geometry.inputLines(maccs: maccs)) lines side by side make a map \(runGeometries[batchedFrom].inputWidth) lines wide; the engine's dimensions hold at most \(EngineProgram.maximumDimension)")
         }
-        var configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, holding: runGeometries,
-                                                sharedLineWidth: lineWidth)
-        if let buffers {
-            for (name, depth) in [("activation", buffers.activationDepth), ("output", buffers.outputDepth)]
-            where !EngineConfiguration.isBufferDepth(depth) {
-                throw .unsupportedByEngine(layer: network.name,
-                                           reason: "an \(name) buffer of \(depth) is not a power of two in \(EngineConfiguration.bufferDepths)")
-            }
-            guard let banded = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, running: runGeometries,
-                                                   activationDepth: buffers.activationDepth, outputDepth: buffers.outputDepth,
-                                                   sharedLineWidth: lineWidth) else {
-                let model = EngineCycleModel(pes: pes, maccs: maccs, activationDepth: buffers.activationDepth,
-                                             outputDepth: buffers.outputDepth)
-                let layer = layers[runGeometries.firstIndex { model.bandRuns($0) == nil }!]
-                throw .unsupportedByEngine(layer: layer.name, reason: "one pooled row of it does not fit an activation buffer of \(buffers.activationDepth) lines and an output buffer of \(buffers.outputDepth) entries")
-            }
-            configuration = banded
-        }
+        var configuration = try Self.configuration(wordlength: w, pes: pes, maccs: maccs, layers: runGeometries,
+                                                   names: layers.map(\.name), network: network.name, lineWidth: lineWidth,
+                                                   buffers: buffers, weightWindow: weightWindow)
         configuration.columns = columns
         configuration.mix = mix
-        let bandRuns = runGeometries.map { EngineCycleModel(configuration).bandRuns($0)! }
+        let model = EngineCycleModel(configuration)
+        let bandRuns = runGeometries.map { model.bandRuns($0)! }
+        chunks = runGeometries.map { model.chunks($0)! }
         let descriptors = bandRuns.reduce(0) { $0 + $1.count }
         guard descriptors <= EngineConfiguration.maximumDescriptors else {
             throw .unsupportedByEngine(layer: network.name, reason: "the network takes \(descriptors) descriptors (one per run of equal row bands of a layer); the register file holds at most \(EngineConfiguration.maximumDescriptors)")
@@ -163,8 +155,11 @@ public struct EngineProgram: Sendable {
                 let (c0, kw0) = (original.inputChannels, original.window.kernelWidth)
                 weight = { n, input, i, _ in weights[((n * c0 + input % c0) * kh + i) * kw0 + input / c0] }
             }
+            // Chunk by chunk, each tile's weights of the chunk's channel groups.
+            let chunkGroups = layer.geometry.inputGroups(maccs: maccs) / chunks[l]
+            for chunk in 0..<chunks[l] {
             for channel in 0..<((n + multiple - 1) / multiple * multiple) {
-                for group in 0..<layer.geometry.inputGroups(maccs: maccs) {
+                for group in (chunk * chunkGroups)..<((chunk + 1) * chunkGroups) {
                     for i in 0..<kh {
                         for j in 0..<kw {
                             let words = (0..<maccs).map { k -> Int in
@@ -176,6 +171,7 @@ public struct EngineProgram: Sendable {
                         }
                     }
                 }
+            }
             }
         }
         parameterLines = lines
@@ -314,7 +310,44 @@ public struct EngineProgram: Sendable {
         d[.bands] = run.count
         d[.inputAdvance] = run.inputAdvance * width
         d[.outputAdvance] = run.outputAdvance * pooledWidth
+        // A chunk's share of the input and the window; its channel groups follow the last chunk's.
+        let chunks = self.chunks[l], groups = g.inputGroups(maccs: maccs) / chunks
+        d[.chunks] = chunks
+        d[.chunkAdvance] = groups * layer.geometry.inputHeight * width
+        d[.inputLines] = groups * g.inputHeight * width
+        d[.inputGroups] = groups
+        d[.beats] = g.beats(maccs: maccs) / chunks
         return d
+    }
+
+    /// The engine for `layers` (as a run runs them, `names` theirs): its buffers hold the
+    /// largest layer, or are `buffers` and the layers run in row bands; with a `weightWindow`
+    /// shorter than a layer's, the weight buffers hold that and the layer runs in input-channel
+    /// chunks, the partial-sum buffer sized for its largest band. Descriptors are counted later.
+    static func configuration(wordlength w: Int, pes: Int, maccs: Int, layers: [LayerGeometry], names: [String],
+                              network: String, lineWidth: Int?, buffers: (activationDepth: Int, outputDepth: Int)?,
+                              weightWindow: Int?) throws(ToolflowError) -> EngineConfiguration {
+        for (name, depth) in [("activation", buffers?.activationDepth), ("output", buffers?.outputDepth), ("weight", weightWindow)]
+        where depth.map({ !EngineConfiguration.isBufferDepth($0) }) ?? false {
+            throw .unsupportedByEngine(layer: network,
+                                       reason: "an \(name) buffer of \(depth!) is not a power of two in \(EngineConfiguration.bufferDepths)")
+        }
+        if let configuration = EngineConfiguration(wordlength: w, pes: pes, maccs: maccs, running: layers,
+                                                   activationDepth: buffers?.activationDepth, outputDepth: buffers?.outputDepth,
+                                                   weightWindow: weightWindow, sharedLineWidth: lineWidth) {
+            return configuration
+        }
+        // Why not: a kernel's channel group longer than the window, or a pooled row too large.
+        let longest = layers.map { $0.beats(maccs: maccs) }.max()!
+        if let weightWindow, weightWindow < longest,
+           let l = layers.firstIndex(where: { $0.kernelHeight * $0.kernelWidth > weightWindow }) {
+            throw .unsupportedByEngine(layer: names[l], reason: "its kernel's \(layers[l].kernelHeight * layers[l].kernelWidth) taps of one channel group do not fit weight buffers of \(weightWindow) beats")
+        }
+        let model = EngineCycleModel(pes: pes, maccs: maccs, activationDepth: buffers?.activationDepth,
+                                     outputDepth: buffers?.outputDepth,
+                                     chunkedWindow: weightWindow.flatMap { $0 < longest ? $0 : nil })
+        let l = layers.firstIndex { model.bandRuns($0) == nil }!
+        throw .unsupportedByEngine(layer: names[l], reason: "one pooled row of it does not fit an activation buffer of \(buffers?.activationDepth ?? 0) lines and an output buffer of \(buffers?.outputDepth ?? 0) entries")
     }
 
     /// The cycles of each layer of a run (one image, or a batch: a per-image layer's for all

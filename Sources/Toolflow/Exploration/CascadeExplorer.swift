@@ -59,12 +59,14 @@ extension Explorer {
 
         var best: CascadeArchitecture?
         var lastLPU: EngineConfiguration?
+        var whole = self
+        whole.inputChannelChunks = false
         for share in Self.lpuShares {
-            guard let lpu = try? bestEngine(wordlength: lowWordlength, workload: workload, budget: shared.scaled(by: share),
+            guard let lpu = try? whole.bestEngine(wordlength: lowWordlength, workload: workload, budget: shared.scaled(by: share),
                                             weightWordlength: highWordlength, unit: "LPU"),
                   lpu.engine != lastLPU,
                   // On the layer engine both read the same weight lines: K_t words each.
-                  let hpu = try? bestEngine(wordlength: highWordlength, workload: workload, budget: shared - lpu.resources,
+                  let hpu = try? whole.bestEngine(wordlength: highWordlength, workload: workload, budget: shared - lpu.resources,
                                             maccs: workload.geometries == nil ? nil : lpu.engine.maccs, unit: "HPU")
             else { continue }
             lastLPU = lpu.engine

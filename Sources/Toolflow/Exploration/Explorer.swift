@@ -18,6 +18,10 @@ public struct Explorer: Sendable {
     /// The most output columns the DSE gives an engine: beyond 8, the paper's networks gain
     /// nothing (their best engines take 5 to 7) and small networks only LUTs.
     public var maxColumns = 8
+    /// Whether engines may have weight windows shorter than a layer's (its input-channel
+    /// chunks summed in a partial-sum buffer). A cascade's engines may not: the LPU reads the
+    /// HPU's weight lines, laid out for whole windows.
+    public var inputChannelChunks = true
 
     public init(device: Device, batch: Int = 1) {
         self.device = device
@@ -128,15 +132,34 @@ public struct Explorer: Sendable {
     /// Whether some engine at (P, K_t, Q) fits `budget`: the one with the least buffer memory
     /// or, as its descriptors for many bands take LUTs, the one that holds every layer whole.
     func fitsAtAll(wordlength: Int, pes: Int, maccs: Int, columns: Int, workload: Workload, budget: Resources) -> Bool {
-        [smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload),
-         EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, batch: batch, for: workload)]
-            .contains { resources(of: $0).fits(in: budget) }
+        var candidates = [smallestEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload),
+                          EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, batch: batch,
+                                              for: workload)]
+        if inputChannelChunks, let chunked = smallestChunkedEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload) {
+            candidates.append(chunked)
+        }
+        return candidates.contains { resources(of: $0).fits(in: budget) }
     }
 
-    /// The fastest engine at (P, K_t, Q) within `budget`: for the layer engine, each activation
-    /// depth from the least to the whole largest layer's with the deepest output buffer that
-    /// still fits (deeper buffers: fewer, larger bands); ties go to less block RAM. Nil when
-    /// none fits or every one needs more descriptors than the register file holds.
+    /// The engine at (P, K_t, Q) with the shortest weight window and then the smallest
+    /// buffers that run `workload`: its deep layers in input-channel chunks. Nil for the
+    /// idealised engine, or when every window is already one channel group of a kernel.
+    func smallestChunkedEngine(wordlength: Int, pes: Int, maccs: Int, columns: Int, for workload: Workload) -> EngineConfiguration? {
+        guard let layers = workload.runGeometries(batch: batch, columns: columns, maccs: maccs),
+              let window = EngineConfiguration.weightWindows(maccs: maccs, layers: layers).dropFirst().last else { return nil }
+        let model = EngineCycleModel(pes: pes, maccs: maccs, chunkedWindow: window)
+        let depths = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers, chunks: layers.map { model.chunks($0)! })
+        return EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, running: layers,
+                                   activationDepth: depths.activation, outputDepth: depths.output, weightWindow: window)
+    }
+
+    /// The fastest engine at (P, K_t, Q) within `budget`: for the layer engine, each weight
+    /// window from the longest (whole windows) down while a shorter one (deep layers in
+    /// input-channel chunks, `EngineConfiguration.weightWindows`) is faster, and each
+    /// activation depth from the least to the whole largest layer's (chunk's) with the deepest
+    /// output buffer that still fits (deeper buffers: fewer, larger bands); ties go to less
+    /// block RAM. Nil when none fits or every one needs more descriptors than the register
+    /// file holds.
     func fastestBuffers(wordlength: Int, pes: Int, maccs: Int, columns: Int, workload: Workload, budget: Resources,
                         performance: PerformanceModel, weightWordlength: Int?) -> (EngineConfiguration, Double)? {
         func seconds(_ engine: EngineConfiguration) -> Double {
@@ -148,23 +171,34 @@ public struct Explorer: Sendable {
               let wholeActivation = whole.activationDepth, let wholeOutput = whole.outputDepth else {
             return resources(of: whole).fits(in: budget) ? (whole, seconds(whole)) : nil
         }
-        let least = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers)
         func depths(from low: Int, to high: Int) -> [Int] { (0..<32).map { low << $0 }.filter { $0 <= max(low, high) } }
         var best: (engine: EngineConfiguration, seconds: Double, blockRAM: Double)?
-        for activation in depths(from: least.activation, to: wholeActivation) {
-            for output in depths(from: least.output, to: wholeOutput).reversed() {
-                guard let engine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
-                                                       running: layers, activationDepth: activation, outputDepth: output),
-                      engine.maxLayers <= EngineConfiguration.maximumDescriptors else { continue }
-                let used = resources(of: engine)
-                guard used.fits(in: budget) else { continue }
-                // The deepest output buffer that fits: no shallower one is faster.
-                let time = seconds(engine)
-                let better = best.map { time < $0.seconds * (1 - 1e-12)
-                    || (time <= $0.seconds * (1 + 1e-12) && used.bram36 < $0.blockRAM) } ?? true
-                if better { best = (engine, time, used.bram36) }
-                break
+        // The longest weight window first; each shorter one runs deep layers in more chunks and
+        // leaves block RAM to the other buffers: on while that makes the engine faster.
+        let windows = EngineConfiguration.weightWindows(maccs: maccs, layers: layers)
+        for window in inputChannelChunks ? windows : [windows[0]] {
+            let model = EngineCycleModel(pes: pes, maccs: maccs, chunkedWindow: window < whole.maxWindow ? window : nil)
+            let chunks = layers.map { model.chunks($0)! }
+            let least = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers, chunks: chunks)
+            let chunkActivation = max(2, nextPowerOfTwo(layers.indices.map { layers[$0].inputLines(maccs: maccs) / chunks[$0] }.max()!))
+            var improved = false
+            for activation in depths(from: least.activation, to: min(wholeActivation, chunkActivation)) {
+                for output in depths(from: least.output, to: wholeOutput).reversed() {
+                    guard let engine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
+                                                           running: layers, activationDepth: activation, outputDepth: output,
+                                                           weightWindow: window),
+                          engine.maxLayers <= EngineConfiguration.maximumDescriptors else { continue }
+                    let used = resources(of: engine)
+                    guard used.fits(in: budget) else { continue }
+                    // The deepest output buffer that fits: no shallower one is faster.
+                    let time = seconds(engine)
+                    let better = best.map { time < $0.seconds * (1 - 1e-12)
+                        || (time <= $0.seconds * (1 + 1e-12) && used.bram36 < $0.blockRAM) } ?? true
+                    if better { best = (engine, time, used.bram36); improved = true }
+                    break
+                }
             }
+            if best != nil && !improved { break }
         }
         return best.map { ($0.engine, $0.seconds) }
     }

@@ -27,7 +27,8 @@ extension EngineConfiguration {
     /// Block RAM of the engine's buffers. The layer engine's are each a memory of its own:
     /// the activation buffer (K_t words per line, a copy per column), one weight buffer per
     /// PE (K_t words per beat, two windows: the current tile's and the next's) and one output
-    /// buffer per lane (max(P, K_t) lanes of one word); its descriptor
+    /// buffer per lane (max(P, K_t) lanes of one word), and with partial sums their buffer
+    /// (P accumulators per entry); its descriptor
     /// table, read combinationally, is LUT RAM (`descriptorTableLUTs`). The idealised
     /// engine's are modelled double-buffered over the longest window: weights (P·K_t words
     /// per beat) and activations (K_t words per beat).
@@ -40,6 +41,7 @@ extension EngineConfiguration {
         return Double(columns) * BlockRAM.count(width: maccs * wordlength, depth: activationDepth)
             + Double(pes) * BlockRAM.count(width: maccs * wordlength, depth: 2 * maxWindow)
             + Double(max(pes, maccs)) * BlockRAM.count(width: wordlength, depth: outputDepth)
+            + (hasPartialSums ? BlockRAM.count(width: pes * accumulatorWidth, depth: partialSumDepth ?? 0) : 0)
     }
 
     /// LUTs of the descriptor table in distributed RAM: 32-bit words, 64 bits per LUT.

@@ -23,41 +23,67 @@ extension EngineConfiguration {
     /// each depth the largest layer's need, rounded up to a power of two.
     public init(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, holding layers: [LayerGeometry],
                 sharedLineWidth: Int? = nil) {
-        func depth(_ size: (LayerGeometry) -> Int) -> Int { max(2, nextPowerOfTwo(layers.map(size).max()!)) }
-        self.init(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, maxWindow: depth { $0.beats(maccs: maccs) },
-                  activationDepth: depth { $0.inputLines(maccs: maccs) },
-                  outputDepth: depth { $0.outputEntries(pes: pes, maccs: maccs) }, maxLayers: layers.count,
-                  sharedLineWidth: sharedLineWidth)
+        // Buffers sized by the layers hold one pooled row of each.
+        self.init(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, running: layers, activationDepth: nil,
+                  outputDepth: nil, sharedLineWidth: sharedLineWidth)!
     }
 
-    /// The layer engine with buffers of `activationDepth` lines and `outputDepth` entries that
-    /// runs `layers` (as the engine runs them) in row bands, with a descriptor per run of
-    /// equal bands; nil when one pooled row of a layer does not fit.
+    /// The layer engine with buffers of `activationDepth` lines and `outputDepth` entries
+    /// (nil: the largest layer's need) that runs `layers` (as the engine runs them) in row
+    /// bands, with a descriptor per run of equal bands. With a `weightWindow` (a power of two)
+    /// shorter than the longest window, the PEs' weight buffers hold that many beats and a
+    /// layer whose window is longer runs in input-channel chunks, the partial-sum buffer as
+    /// deep as its largest band needs. Nil when one pooled row of a layer (of one chunk of it)
+    /// does not fit, or one channel group of a kernel does not fit the window.
     public init?(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, running layers: [LayerGeometry],
-                 activationDepth: Int, outputDepth: Int, sharedLineWidth: Int? = nil) {
-        let model = EngineCycleModel(pes: pes, maccs: maccs, activationDepth: activationDepth, outputDepth: outputDepth)
-        var descriptors = 0
+                 activationDepth: Int?, outputDepth: Int?, weightWindow: Int? = nil, sharedLineWidth: Int? = nil) {
+        func depth(_ size: (Int) -> Int) -> Int { max(2, nextPowerOfTwo(layers.indices.map(size).max()!)) }
+        let window = depth { layers[$0].beats(maccs: maccs) }
+        let chunking = weightWindow.flatMap { $0 < window ? $0 : nil }
+        var model = EngineCycleModel(pes: pes, maccs: maccs, chunkedWindow: chunking)
+        var chunks: [Int] = []
         for layer in layers {
+            guard let k = model.chunks(layer) else { return nil }
+            chunks.append(k)
+        }
+        model.activationDepth = activationDepth ?? depth { layers[$0].inputLines(maccs: maccs) / chunks[$0] }
+        model.outputDepth = outputDepth ?? depth { layers[$0].outputEntries(pes: pes, maccs: maccs) }
+        var descriptors = 0, partialSums = 2
+        for (l, layer) in layers.enumerated() {
             guard let runs = model.bandRuns(layer) else { return nil }
             descriptors += runs.count
+            if chunks[l] > 1 {
+                partialSums = runs.map { layer.restricted(to: $0.first).partialSums(pes: pes) }.reduce(partialSums, max)
+            }
         }
-        self.init(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
-                  maxWindow: max(2, nextPowerOfTwo(layers.map { $0.beats(maccs: maccs) }.max()!)),
-                  activationDepth: activationDepth, outputDepth: outputDepth, maxLayers: descriptors,
-                  sharedLineWidth: sharedLineWidth)
+        let chunked = chunks.max()! > 1
+        self.init(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, maxWindow: chunking ?? window,
+                  activationDepth: model.activationDepth, outputDepth: model.outputDepth, maxLayers: descriptors,
+                  sharedLineWidth: sharedLineWidth, maxChunks: chunks.max()!,
+                  partialSumDepth: chunked ? nextPowerOfTwo(partialSums) : nil)
     }
 
     /// The smallest buffer depths (powers of two) that hold one pooled row of each of `layers`
-    /// (as the engine runs them): the least on-chip memory the layer engine can run them with.
-    public static func smallestDepths(pes: Int, maccs: Int, layers: [LayerGeometry]) -> (activation: Int, output: Int) {
+    /// (as the engine runs them, a chunk of `chunks[l]` at a time; nil: whole windows): the
+    /// least on-chip memory the layer engine can run them with.
+    public static func smallestDepths(pes: Int, maccs: Int, layers: [LayerGeometry],
+                                      chunks: [Int]? = nil) -> (activation: Int, output: Int) {
         var (activation, output) = (2, 2)
-        for layer in layers {
+        for (l, layer) in layers.enumerated() {
             for band in layer.bands(pooledRowsPerBand: 1) {
                 let g = layer.restricted(to: band)
-                activation = max(activation, nextPowerOfTwo(g.inputLines(maccs: maccs)))
+                activation = max(activation, nextPowerOfTwo(g.inputLines(maccs: maccs) / (chunks?[l] ?? 1)))
                 output = max(output, nextPowerOfTwo(g.outputEntries(pes: pes, maccs: maccs)))
             }
         }
         return (activation, output)
+    }
+
+    /// The weight windows (powers of two, longest first) an engine of K_t = `maccs` can run
+    /// `layers` with: from the longest window down to one channel group of the largest kernel.
+    public static func weightWindows(maccs: Int, layers: [LayerGeometry]) -> [Int] {
+        let longest = max(2, nextPowerOfTwo(layers.map { $0.beats(maccs: maccs) }.max()!))
+        let shortest = max(2, nextPowerOfTwo(layers.map { $0.kernelHeight * $0.kernelWidth }.max()!))
+        return (0..<32).map { longest >> $0 }.filter { $0 >= shortest }
     }
 }

@@ -61,7 +61,7 @@ extension ResourceModel {
     /// bias adder and the requantiser (a run-time barrel shifter over the widened sum,
     /// saturation, ReLU), and the next tile's bias with its load mux; per lane of the output line: the pooling comparator; per column:
     /// the activation word and its padding mux, the im2col's column address and bounds, and
-    /// (Q > 1) the drain's held sums; and a constant for the sequencer, the address generators
+    /// (Q > 1) the drain's held sums; with partial sums, their adders; and a constant for the sequencer, the address generators
     /// and the register file. Coefficients fitted to calibration/resources.csv.
     /// The idealised engine (no engine geometry) is its MM unit and modelled buffers.
     public func layerEngine(_ engine: EngineConfiguration) -> Resources {
@@ -85,10 +85,19 @@ extension ResourceModel {
                              + extra * (heldBits + Double(ceilLog2(activationDepth) + 2))
                              + engineControlFFs).rounded())
         resources.dsp += 3   // the address multipliers: y·W, pooled row·W_o, H·W
+        if let depth = engine.partialSumDepth, engine.hasPartialSums {
+            // The partial sums: each PE's sum held a cycle (the buffer's read register is in the
+            // block RAM), its adder and the mux that starts a band's first chunk from zero.
+            let bits = p * Double(engine.accumulatorWidth)
+            resources.lut += Int((partialSumLUTsPerBit * bits).rounded())
+            resources.ff += Int(bits) + 2 * ceilLog2(depth) + 1
+        }
         return resources
     }
 
     var engineLUTsPerShifterBit: Double { 0.5 }
+    /// Fitted to an 8 × 4 × 2 engine with and without partial sums (Yosys, xc7).
+    var partialSumLUTsPerBit: Double { 1.5 }
     var engineControlLUTs: Double { 1500 }
     var engineControlFFs: Double { 1080 }
 }

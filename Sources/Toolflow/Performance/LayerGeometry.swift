@@ -79,6 +79,14 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
     public func inputLines(maccs: Int) -> Int { inputGroups(maccs: maccs) * inputHeight * inputWidth }
     /// Beats per window: ⌈C/K_t⌉·kh·kw.
     public func beats(maccs: Int) -> Int { inputGroups(maccs: maccs) * kernelHeight * kernelWidth }
+    /// Channel groups in each input-channel chunk when the PEs' weight buffers hold windows
+    /// of `maxWindow` beats: the most that divide the groups and whose window fits (all of
+    /// them when the whole window does); nil when not even one group's taps fit.
+    public func chunkGroups(maxWindow: Int, maccs: Int) -> Int? {
+        let groups = inputGroups(maccs: maccs), taps = kernelHeight * kernelWidth
+        guard taps <= maxWindow else { return nil }
+        return (1...groups).last { groups % $0 == 0 && $0 * taps <= maxWindow }
+    }
     /// Output positions M of the convolution.
     public var positions: Int { outputHeight * outputWidth }
     /// Tiles of P output channels.
@@ -89,6 +97,9 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
     public func outputLines(maccs: Int) -> Int { outputGroups(maccs: maccs) * pooledHeight * pooledWidth }
     /// Entries of the output buffer the layer fills: ⌈N/max(P, K_t)⌉·M.
     public func outputEntries(pes: Int, maccs: Int) -> Int { ceilDivide(outputChannels, max(pes, maccs)) * positions }
+    /// Entries of P partial sums a layer run in input-channel chunks keeps between chunks:
+    /// one per tile and output position.
+    public func partialSums(pes: Int) -> Int { tiles(pes: pes) * positions }
     /// Useful multiply-accumulates: M·N·C·kh·kw.
     public var maccs: Int { positions * outputChannels * inputChannels * kernelHeight * kernelWidth }
 }

@@ -85,15 +85,22 @@ extension LayerGeometry {
         return g
     }
 
-    /// Pooled rows per band (the whole map when it fits) whose every band's input lines and
-    /// output-buffer entries fit `activationDepth` and `outputDepth`; nil when one row does not.
+    /// Pooled rows per band (the whole map when it fits) whose every band fits the buffers:
+    /// a chunk's input lines (`chunkGroups` channel groups of the band's rows; nil: all of
+    /// them) within `activationDepth`, its output-buffer entries within `outputDepth` and,
+    /// when the layer runs in several chunks, its P-wide partial sums within
+    /// `partialSumDepth` (nil: no limit); nil when one row does not fit.
     /// Found by bisection: bands grow with their rows, so it is the most that fit, but for a
     /// border band of a few rows that can be larger than a longer one.
-    public func pooledRowsPerBand(activationDepth: Int, outputDepth: Int, pes: Int, maccs: Int) -> Int? {
+    public func pooledRowsPerBand(activationDepth: Int, outputDepth: Int, pes: Int, maccs: Int,
+                                  chunkGroups: Int? = nil, partialSumDepth: Int? = nil) -> Int? {
+        let groups = inputGroups(maccs: maccs), chunk = chunkGroups ?? groups
         func fits(_ rows: Int) -> Bool {
             bands(pooledRowsPerBand: rows).allSatisfy { band in
                 let g = restricted(to: band)
-                return g.inputLines(maccs: maccs) <= activationDepth && g.outputEntries(pes: pes, maccs: maccs) <= outputDepth
+                let sums = chunk == groups || partialSumDepth.map { g.partialSums(pes: pes) <= $0 } ?? true
+                return chunk * g.inputHeight * g.inputWidth <= activationDepth
+                    && g.outputEntries(pes: pes, maccs: maccs) <= outputDepth && sums
             }
         }
         guard fits(1) else { return nil }

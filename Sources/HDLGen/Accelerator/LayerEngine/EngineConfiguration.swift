@@ -12,8 +12,8 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     /// Output columns computed in parallel (Q): neighbouring positions of one output row, each
     /// with its own copy of the activation buffer and of the P PEs, sharing the weights.
     public var columns: Int
-    /// The longest window in beats (⌈C/K_t⌉·kh·kw over the layers; a power of two in an engine
-    /// that is generated): it sizes the accumulators and the PEs' weight buffers.
+    /// The longest window in beats the PEs' weight buffers hold (⌈C/K_t⌉·kh·kw over the layers,
+    /// or less with input-channel chunks; a power of two in an engine that is generated).
     public var maxWindow: Int
     /// Lines of K_t words the activation buffer holds and entries of max(P, K_t) words the
     /// output buffer holds (each a power of two). Nil for the idealised engine of a workload
@@ -29,15 +29,23 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     public var sharedLineWidth: Int?
     /// Which PEs multiply on DSP48s, packed DSP48s or LUTs; nil: every PE on DSP48s.
     public var mix: MultiplierMix?
+    /// The most input-channel chunks a layer runs in (1: none). A layer whose window is longer
+    /// than `maxWindow` runs its reduction a chunk of channel groups at a time, every tile's
+    /// sums kept between chunks in a partial-sum buffer of `partialSumDepth` entries of P sums.
+    public var maxChunks: Int
+    public var partialSumDepth: Int?
 
     public init(wordlength: Int, pes: Int, maccs: Int, columns: Int = 1, maxWindow: Int, activationDepth: Int? = nil,
                 outputDepth: Int? = nil, maxLayers: Int = 16, addressWidth: Int = 24, sharedLineWidth: Int? = nil,
-                mix: MultiplierMix? = nil) {
+                mix: MultiplierMix? = nil, maxChunks: Int = 1, partialSumDepth: Int? = nil) {
         self.wordlength = wordlength; self.pes = pes; self.maccs = maccs; self.columns = columns; self.maxWindow = maxWindow
         self.activationDepth = activationDepth; self.outputDepth = outputDepth
         self.maxLayers = maxLayers; self.addressWidth = addressWidth; self.sharedLineWidth = sharedLineWidth
-        self.mix = mix
+        self.mix = mix; self.maxChunks = maxChunks; self.partialSumDepth = partialSumDepth
     }
+
+    /// Whether layers may run in input-channel chunks: the partial-sum buffer and its stage exist.
+    public var hasPartialSums: Bool { maxChunks > 1 }
 
     /// The widest memory line: AXI4's widest data bus, which the engine's IP block uses.
     public static let maximumLineWidth = 1024
@@ -56,8 +64,8 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
     public var multipliers: Int { pes * maccs * columns }
     /// Words per output-buffer entry: max(P, K_t), a multiple of both.
     public var lanes: Int { max(pes, maccs) }
-    /// Bits of each PE's accumulator: a window's products summed without overflow.
-    public var accumulatorWidth: Int { HDLGen.accumulatorWidth(wordlength: wordlength, terms: maccs * maxWindow) }
+    /// Bits of each PE's accumulator: a whole reduction's products (every chunk's) summed without overflow.
+    public var accumulatorWidth: Int { HDLGen.accumulatorWidth(wordlength: wordlength, terms: maccs * maxWindow * maxChunks) }
     /// Cycles from a window's last beat to its sums: the MM unit's (`ProcessingElement.latency`).
     public var latency: Int { ProcessingElement.latency(maccs: maccs) }
     /// Bits of a bias as stored in memory: aligned to the accumulator, with the rounding

@@ -8,6 +8,11 @@
 /// map's border), and each repeat moves the input and output `inputAdvance` and
 /// `outputAdvance` lines on. A band's input and output are slices of maps held group by group
 /// in memory, so each is read or written as one segment per channel group, a skip apart.
+///
+/// A layer whose window is longer than the PEs' weight buffers runs each band in `chunks`
+/// input-channel chunks of equal channel groups: the input and beat fields are a chunk's, each
+/// chunk's input `chunkAdvance` lines after the one before, and every tile's sums wait in the
+/// partial-sum buffer from one chunk to the next (`EngineConfiguration.maxChunks`).
 public enum DescriptorField: Int, CaseIterable, Sendable {
     /// Line addresses in memory: the input, the (pooled) output, the layer's first weight
     /// line and its first bias line.
@@ -32,6 +37,8 @@ public enum DescriptorField: Int, CaseIterable, Sendable {
     case outputSkip
     /// Times the band runs (0 runs it once too), and the lines its input and output move on each time.
     case bands, inputAdvance, outputAdvance
+    /// Input-channel chunks of each band (0 runs one too), and the lines from one chunk's input to the next's.
+    case chunks, chunkAdvance
 
     /// The field's word in a descriptor.
     public var index: Int { rawValue }

@@ -23,6 +23,10 @@
 /// 6. while the descriptor's bands are not done, move its input and output on (*next band*)
 ///    and go back to 2. A layer whose maps fit the buffers is one band.
 ///
+/// A layer whose window is longer than the weight buffers runs steps 2–4 once per
+/// input-channel chunk (*next chunk*), adding each position's sums to those the chunks before
+/// kept in the partial-sum buffer (`PartialSums`); only the last chunk's go to the output buffer.
+///
 /// A start runs the descriptors `firstLayer` ..< `layerCount`: a batch's per-image layers run
 /// once per image (each at its `imageOffset`), then the layers the batch shares, each a start.
 ///
@@ -65,6 +69,10 @@ public struct LayerEngine: Module {
                 value: c.lineWidth, allowed: 32...EngineConfiguration.maximumLineWidth)
         }
         try c.mix?.check(pes: c.pes, wordlength: c.wordlength, unit: "engine")
+        try UnitParameterError.check("engine", "maxChunks", c.maxChunks, in: 1...(1 << 16))
+        if c.hasPartialSums {
+            try UnitParameterError.checkPowerOfTwo("engine", "partialSumDepth", c.partialSumDepth ?? 0, in: EngineConfiguration.bufferDepths)
+        }
         self.configuration = configuration
         self.activationDepth = activationDepth
         self.outputDepth = outputDepth
@@ -77,15 +85,23 @@ public struct LayerEngine: Module {
         return "engine_w\(c.wordlength)_p\(c.pes)_k\(c.maccs)_a\(activationDepth)_o\(outputDepth)_b\(c.maxWindow)"
             + "_m\(c.addressWidth)_l\(c.maxLayers)" + (c.lineWidth == c.minimumLineWidth ? "" : "_d\(c.lineWidth)")
             + (c.columns == 1 ? "" : "_q\(c.columns)") + (c.mix?.nameSuffix(pes: c.pes) ?? "")
+            + (c.hasPartialSums ? "_c\(c.maxChunks)_s\(c.partialSumDepth!)" : "")
     }
     public var summary: String {
         "layer engine, \(configuration), \(configuration.lineWidth)-bit memory port"
     }
+    /// The buffers' sizes, as the command line reports them.
+    public var bufferSummary: String {
+        let c = configuration
+        return "\(activationDepth) activation lines, \(outputDepth) output entries, \(c.maxWindow) weight beats"
+            + (c.hasPartialSums ? ", \(c.partialSumDepth!) partial-sum entries (up to \(c.maxChunks) input-channel chunks a layer)" : "")
+    }
 
     public var matrixMultiplyUnit: MatrixMultiplyUnit {
         // init checked the ranges the MM unit accepts.
+        // Its accumulators hold a whole reduction: every chunk's sums added to the partial sums.
         try! MatrixMultiplyUnit(wordlength: configuration.wordlength, pes: configuration.pes, maccs: configuration.maccs,
-                                maxWindow: configuration.maxWindow, mix: configuration.mix)
+                                maxWindow: configuration.maxWindow * configuration.maxChunks, mix: configuration.mix)
     }
 
     var layerWidth: Int { bitsToHold(configuration.maxLayers) }
@@ -97,7 +113,8 @@ public struct LayerEngine: Module {
 
     func fieldType(_ field: DescriptorField) -> SignalType {
         switch field {
-        case .inputAddress, .outputAddress, .weightAddress, .biasAddress, .inputSkip, .outputSkip, .inputAdvance, .outputAdvance:
+        case .inputAddress, .outputAddress, .weightAddress, .biasAddress, .inputSkip, .outputSkip, .inputAdvance, .outputAdvance,
+             .chunkAdvance:
             return .uint(configuration.addressWidth)
         case .inputLines, .inputSegment: return .uint(bitsToHold(activationDepth))
         case .beats: return .uint(bitsToHold(configuration.maxWindow))
@@ -114,7 +131,7 @@ public struct LayerEngine: Module {
         (Signal.constant(0, .sint(coordinateWidth)) - value).truncated(to: coordinateWidth)
     }
     enum Phase: CaseIterable {
-        case idle, fetch, nextBand, loadInput, loadBias, loadWeights, compute, writeBack
+        case idle, fetch, nextBand, nextChunk, loadInput, loadBias, loadWeights, compute, writeBack
     }
     /// The next tile's load while the current one computes.
     enum Prefetch: CaseIterable {

@@ -14,6 +14,9 @@ extension LayerEngine {
         let fetched: Signal, bandStart: Signal
         /// The band, and where its input and output start within the layer's maps.
         let band: Signal, inputOffset: Signal, outputOffset: Signal
+        /// The band's input-channel chunk, where its input starts within the band's, and
+        /// whether it is the band's last.
+        let chunk: Signal, chunkOffset: Signal, lastChunk: Signal
         let imageOffset: Signal
         let addressWidth: Int
 
@@ -82,13 +85,17 @@ extension LayerEngine {
         let band = m.register("band", .uint(dimensionWidth), reset: 0)
         let inputOffset = m.register("band_input_offset", .uint(c.addressWidth), reset: 0)
         let outputOffset = m.register("band_output_offset", .uint(c.addressWidth), reset: 0)
+        let chunk = m.register("chunk", .uint(dimensionWidth), reset: 0)
+        let chunkOffset = m.register("chunk_input_offset", .uint(c.addressWidth), reset: 0)
+        let lastChunk = m.wire("last_chunk", chunk + 1 >= descriptor[.chunks])
         return Control(memPort: memPort, phase: phase, layer: layer, cycles: cycles, done: done, busy: busy,
                        registers: registers, fetch: fetch, descriptor: descriptor, fetched: fetched,
                        bandStart: fetched | phase.is(.nextBand), band: band, inputOffset: inputOffset,
-                       outputOffset: outputOffset, imageOffset: registers.port("image_offset"), addressWidth: c.addressWidth)
+                       outputOffset: outputOffset, chunk: chunk, chunkOffset: chunkOffset, lastChunk: lastChunk,
+                       imageOffset: registers.port("image_offset"), addressWidth: c.addressWidth)
     }
 
-    /// The band's input rows load into every activation-buffer copy; per tile its biases and
+    /// The band's (or chunk's) input rows load into every activation-buffer copy; per tile its biases and
     /// weights, the next tile's (prefetch) into the other half of the weight buffers.
     func buildLoads(_ m: ModuleBuilder, _ control: Control) throws -> Loads {
         let c = configuration, lineWords = c.maccs * c.wordlength, phase = control.phase, memPort = control.memPort
@@ -174,18 +181,26 @@ extension LayerEngine {
     func buildOutput(_ m: ModuleBuilder, _ control: Control, _ loads: Loads, _ compute: Compute) throws -> OutputStage {
         let c = configuration, phase = control.phase, mms = compute.mms
         let requantiser = try m.instance(Requantiser(engine: self), name: "requantiser")
-        if c.columns == 1 {
-            m.connect(requantiser.port("valid"), to: mms[0].port("done"))
-            m.connect(requantiser.port("acc"), to: mms[0].port("acc"))
-        } else {
+        var (valid, sums) = (mms[0].port("done"), mms[0].port("acc"))
+        if c.columns > 1 {
             let drain = try m.instance(ColumnDrain(engine: self), name: "drain")
             m.connect(drain.port("done"), to: mms[0].port("done"))
             for (j, mm) in mms.enumerated() { m.connect(drain.port("acc_\(j)"), to: mm.port("acc")) }
             // A group's columns reach the drain with its sums: after the beat register and the MM units.
             m.connect(drain.port("lanes"), to: m.delayed(compute.im2col.port("lanes"), by: 1 + c.latency, name: "group_lanes"))
-            m.connect(requantiser.port("valid"), to: drain.port("valid"))
-            m.connect(requantiser.port("acc"), to: drain.port("sums"))
+            (valid, sums) = (drain.port("valid"), drain.port("sums"))
         }
+        if c.hasPartialSums {
+            let partialSums = try m.instance(PartialSums(engine: self), name: "partial_sums")
+            m.connect(partialSums.port("clear"), to: control.bandStart | phase.is(.nextChunk))
+            m.connect(partialSums.port("first"), to: control.chunk == 0)
+            m.connect(partialSums.port("last"), to: control.lastChunk)
+            m.connect(partialSums.port("valid"), to: valid)
+            m.connect(partialSums.port("acc"), to: sums)
+            (valid, sums) = (partialSums.port("sum_valid"), partialSums.port("sums"))
+        }
+        m.connect(requantiser.port("valid"), to: valid)
+        m.connect(requantiser.port("acc"), to: sums)
         m.connect(requantiser.port("bias"), toElements: loads.biases)
         m.connect(requantiser.port("shift"), to: control.field(.shift))
         m.connect(requantiser.port("relu"), to: control.field(.relu))
@@ -194,12 +209,13 @@ extension LayerEngine {
                from: control.descriptor)
         let tileDone = writer.port("tile_done")
         let lastTile = loads.tile + 1 == control.field(.tiles)
-        m.connect(writer.port("clear"), to: control.bandStart)
+        m.connect(writer.port("clear"), to: control.bandStart | phase.is(.nextChunk))
         m.connect(writer.port("output_address"), to: control.located(.outputAddress, control.outputOffset))
         m.connect(writer.port("computing"), to: phase.is(.compute))
         m.connect(writer.port("store_valid"), to: requantiser.port("word_valid"))
+        m.connect(writer.port("store_enable"), to: control.lastChunk)
         m.connect(writer.port("words"), to: requantiser.port("words"))
-        m.connect(writer.port("start"), to: phase.is(.compute) & tileDone & lastTile)
+        m.connect(writer.port("start"), to: phase.is(.compute) & tileDone & lastTile & control.lastChunk)
         m.connect(writer.port("writing"), to: phase.is(.writeBack))
         m.connect(writer.port("request_ready"), to: control.memPort.requestReady)
         m.connect(writer.port("write_done"), to: control.memPort.writeDone)

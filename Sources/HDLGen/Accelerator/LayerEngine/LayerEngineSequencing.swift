@@ -1,8 +1,9 @@
 /// The sequencing of `LayerEngine.build`: tiles within a band, then bands, layers and starts.
 extension LayerEngine {
-    /// The loads and the tiles of a band: the input, then per tile its biases and weights;
-    /// the next tile starts once this one is done and its weights are in, and the one after
-    /// it (if any) starts loading at once.
+    /// The loads and the tiles of a band, chunk by chunk: the input, then per tile its biases
+    /// and weights; the next tile starts once this one is done and its weights are in, and the
+    /// one after it (if any) starts loading at once. The next chunk reloads the input and
+    /// runs every tile again, its weights the ones after the last chunk's.
     func buildTileSequencing(_ m: ModuleBuilder, _ control: Control, _ loads: Loads, _ output: OutputStage) {
         let c = configuration, phase = control.phase, prefetch = loads.prefetch, loader = loads.loader
         let loaded = loads.loaded, tile = loads.tile, lastTile = output.lastTile
@@ -15,10 +16,12 @@ extension LayerEngine {
         let computeStart = phase.is(.loadWeights) & loaded
         let prefetchStart = (computeStart & !lastTile) | (nextTile & tileAfterNext)
         m.connect(output.compute.im2col.port("start"), to: computeStart | nextTile)
-        let inputLoad = control.bandStart, biasLoad = (phase.is(.loadInput) & loaded) | prefetchStart
+        let chunkStart = phase.is(.nextChunk)
+        let inputLoad = control.bandStart | chunkStart, biasLoad = (phase.is(.loadInput) & loaded) | prefetchStart
         let weightLoad = (phase.is(.loadBias) | prefetch.is(.bias)) & loaded
         m.connect(loader.port("start"), to: inputLoad | biasLoad | weightLoad)
-        m.connect(loader.port("address"), to: m.mux(inputLoad, control.located(.inputAddress, control.inputOffset),
+        let inputOffset = (control.inputOffset + control.chunkOffset).truncated(to: c.addressWidth)
+        m.connect(loader.port("address"), to: m.mux(inputLoad, control.located(.inputAddress, inputOffset),
                                                     m.mux(biasLoad, loads.biasPointer, loads.weightPointer)))
         let parameterLines = m.mux(biasLoad, .constant(c.pes, .uint(countWidth)),
                                    (field(.beats).resized(to: countWidth) * c.pes).truncated(to: countWidth))
@@ -34,6 +37,12 @@ extension LayerEngine {
                 m.connect(loads.weightPointer, to: field(.weightAddress))
                 m.assign(tile, 0)
             }
+        }
+        // The next chunk: its input, then the tiles' biases again and the weights that follow.
+        m.when(chunkStart) {
+            phase.go(to: .loadInput)
+            m.connect(loads.biasPointer, to: field(.biasAddress))
+            m.assign(tile, 0)
         }
         m.when(phase.is(.loadInput) & loaded) { phase.go(to: .loadBias) }
         // A tile's biases, then its weights, in (now or ahead): each pointer moves to the next tile's.
@@ -59,7 +68,15 @@ extension LayerEngine {
         m.when(prefetch.is(.idle) & computeStart & !lastTile) { prefetch.go(to: .bias) }
         m.when(phase.is(.compute) & tileDone & lastTile) {
             m.increment(tile)
-            phase.go(to: .writeBack)
+            m.when(control.lastChunk) {
+                phase.go(to: .writeBack)
+                m.assign(control.chunk, 0)
+                m.assign(control.chunkOffset, 0)
+            } otherwise: {
+                phase.go(to: .nextChunk)
+                m.increment(control.chunk)
+                m.connect(control.chunkOffset, to: (control.chunkOffset + field(.chunkAdvance)).truncated(to: c.addressWidth))
+            }
         }
     }
 

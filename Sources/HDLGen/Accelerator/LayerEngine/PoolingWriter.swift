@@ -5,7 +5,8 @@
 /// group by group), waiting until every write is acknowledged.
 ///
 /// Ports: `clear` (a new layer: the buffer from entry 0, lines from `output_address`);
-/// `computing`, `store_valid`, `words` (P words); `tile_done` with a tile's last position;
+/// `computing`, `store_valid`, `words` (P words), `store_enable` (the words are a layer's
+/// output, not a chunk's partial result: store them); `tile_done` with a tile's last position;
 /// `start` (write back), `writing` (the write-back phase); the layer's geometry
 /// (`descriptor_*`, slave); the memory's `request_ready` and `write_done`; the write request
 /// (`request_valid`, `request_address`, `request_data`); `written` when all is written.
@@ -24,12 +25,13 @@ struct PoolingWriter: Module {
         let clear = m.input("clear", .bool), outputAddress = m.input("output_address", .uint(c.addressWidth))
         let computing = m.input("computing", .bool), storeValid = m.input("store_valid", .bool)
         let words = m.input("words", .sint(w), count: c.pes)
+        let storeEnable = m.input("store_enable", .bool)
         let start = m.input("start", .bool), writing = m.input("writing", .bool)
         let d = m.port(DescriptorBus(engine: engine, fields: Self.fields), prefix: "descriptor", as: .slave)
         let requestReady = m.input("request_ready", .bool), writeDone = m.input("write_done", .bool)
 
         let lanes = (0..<c.lanes).map { l in m.memory("output_lane_\(l)", .sint(w), depth: engine.outputDepth, style: .block) }
-        let tileDone = store(words, valid: storeValid, computing: computing, clear: clear, in: lanes, d, m)
+        let tileDone = store(words, valid: storeValid, enabled: storeEnable, computing: computing, clear: clear, in: lanes, d, m)
 
         let writePointer = m.register("write_pointer", .uint(c.addressWidth))
         let pendingValid = m.register("pending_valid", .bool, reset: 0)
@@ -61,9 +63,9 @@ struct PoolingWriter: Module {
         m.output("written", writing & !pooled.busy & !pendingValid & (outstanding == 0))
     }
 
-    /// Stores each valid position's P words at its entry; returns the net that marks a
-    /// tile's last position. P < K_t fills an entry's lanes group by group, tile by tile.
-    private func store(_ words: [Signal], valid: Signal, computing: Signal, clear: Signal, in lanes: [Memory],
+    /// Stores each valid position's P words at its entry (when `enabled`); returns the net that
+    /// marks a tile's last position. P < K_t fills an entry's lanes group by group, tile by tile.
+    private func store(_ words: [Signal], valid: Signal, enabled: Signal, computing: Signal, clear: Signal, in lanes: [Memory],
                        _ d: PortGroup<DescriptorBus>, _ m: ModuleBuilder) -> Signal {
         let c = engine.configuration, depth = engine.outputDepth
         let position = m.register("position", .uint(bitsToHold(depth)))
@@ -72,8 +74,8 @@ struct PoolingWriter: Module {
         let laneGroup = m.register("lane_group", .uint(bitsToHold(laneGroups)))
         let entry = (entryBase + position).truncated(to: ceilLog2(depth))
         for l in 0..<c.lanes {
-            let enabled = laneGroups == 1 ? valid : valid & (laneGroup == l / c.pes)
-            m.when(enabled) { m.write(lanes[l], address: entry, data: words[l % c.pes]) }
+            let writing = laneGroups == 1 ? valid & enabled : valid & enabled & (laneGroup == l / c.pes)
+            m.when(writing) { m.write(lanes[l], address: entry, data: words[l % c.pes]) }
         }
         let tileDone = m.wire("tile_done_w", valid & (position + 1 == d[.outputPositions]))
         m.when(valid) { m.increment(position) }
