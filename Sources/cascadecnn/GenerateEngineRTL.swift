@@ -77,8 +77,7 @@ struct GenerateEngineRTL: ParsableCommand {
         files.append((path: "engine.json", contents: try jsonText(summary) + "\n"))
         try folder.write(files)
         print(["\(engine.name): \(engine.summary), for \(workload.name)",
-               "  buffers: \(engine.activationDepth) activation lines, \(engine.outputDepth) output entries, "
-                   + "\(engine.maxWindow) weight beats, \(engine.maxLayers) descriptors",
+               "  buffers: \(engine.bufferSummary), \(engine.maxLayers) descriptors",
                "  model:   \(used) of \(board.name)'s budget \(resources); \(formatNumber(throughput, decimals: 1)) images/s",
                "  RTL:     \(output)/rtl (top \(wrapper.name)); engine.json"].joined(separator: "\n"))
     }

@@ -60,6 +60,22 @@ import Testing
         #expect(banded >= 1)
     }
 
+    /// In a batch, the first batched FC layer reads each image's input as one window of lines:
+    /// its chunks are runs of those lines (the example's fc1 at K_t = 2: 392 lines in seven
+    /// chunks of 56 at a 64-beat window), with columns and random stalls too.
+    @Test func chunksRunInBatches() throws {
+        let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()
+        let run = try engine.simulate(network, data: data, wordlength: 8, pes: 4, maccs: 2, columns: 2, batch: 2, images: 4,
+                                      weightWindow: 64)
+        #expect(run.program.batchedFrom == 2 && run.program.chunks == [1, 1, 7, 1])
+        engine.expectExact(run)
+        let timing = LayerEngineTestbench.MemoryTiming(latency: 9, jitter: 5, stallPercent: 30, seed: 11)
+        let stalled = try engine.simulate(network, data: data, wordlength: 5, pes: 2, maccs: 4, batch: 4, images: 4,
+                                          timing: timing, weightWindow: 32)
+        #expect(stalled.program.chunks[2] > 1)
+        engine.expectExact(stalled, timing: timing)
+    }
+
     /// Under random stalls and long latency the chunks lose nothing.
     @Test func chunksSurviveStallsAndLatency() throws {
         let network = try Fixtures.exampleNetwork.get(), data = try Fixtures.exampleEval.get()

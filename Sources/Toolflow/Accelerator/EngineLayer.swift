@@ -20,6 +20,8 @@ public struct EngineLayer: Sendable {
     public var pooledHeight: Int, pooledWidth: Int
     /// Whether the host writes the input (the first layer).
     public var readsHostInput = false
+    /// Whether each output position's window is one image's input lines (`batched`, first).
+    public var windowsAreImages = false
 
     /// Maps `network` onto the engine, or says which layer it cannot run and why.
     public static func layers(of network: Network) throws(ToolflowError) -> [EngineLayer] {
@@ -97,7 +99,7 @@ public struct EngineLayer: Sendable {
                       outputHeight: outputHeight, outputWidth: outputWidth, pooledHeight: pooledHeight,
                       pooledWidth: pooledWidth, poolArea: pooling.kernelHeight * pooling.kernelWidth,
                       poolingRows: RowWindow(kernel: pooling.kernelHeight, stride: pooling.strideY, padTop: pooling.padTop),
-                      readsHostInput: readsHostInput)
+                      readsHostInput: readsHostInput, windowsAreImages: windowsAreImages)
     }
 
     /// The layer with its input's columns folded into channels (see `LayerGeometry.folded`):
@@ -135,6 +137,7 @@ public struct EngineLayer: Sendable {
             let lines = ceilDivide(c, maccs) * inputShape[1] * inputShape[2]
             b.inputShape = [min(c, maccs), rows, across * lines]
             b.window = Window2D(kernelHeight: 1, kernelWidth: lines, strideX: lines)
+            b.windowsAreImages = true
         } else {
             b.inputShape = [c, rows, across]
         }

@@ -155,23 +155,25 @@ public struct EngineProgram: Sendable {
                 let (c0, kw0) = (original.inputChannels, original.window.kernelWidth)
                 weight = { n, input, i, _ in weights[((n * c0 + input % c0) * kh + i) * kw0 + input / c0] }
             }
-            // Chunk by chunk, each tile's weights of the chunk's channel groups.
-            let chunkGroups = layer.geometry.inputGroups(maccs: maccs) / chunks[l]
-            for chunk in 0..<chunks[l] {
-            for channel in 0..<((n + multiple - 1) / multiple * multiple) {
-                for group in (chunk * chunkGroups)..<((chunk + 1) * chunkGroups) {
-                    for i in 0..<kh {
-                        for j in 0..<kw {
-                            let words = (0..<maccs).map { k -> Int in
+            // Each output channel's window, beat by beat (channel group, kernel row, column); laid
+            // out chunk by chunk (a chunk is a run of the window's beats), each tile's in turn.
+            let channels = (n + multiple - 1) / multiple * multiple
+            let windows = (0..<channels).map { channel in
+                (0..<layer.geometry.inputGroups(maccs: maccs)).flatMap { group in
+                    (0..<kh).flatMap { i in
+                        (0..<kw).map { j in
+                            EngineMemoryLine.hex(words: (0..<maccs).map { k -> Int in
                                 let input = group * maccs + k
                                 guard channel < n, input < c else { return 0 }
                                 return weight(channel, input, i, j)
-                            }
-                            lines.append(EngineMemoryLine.hex(words: words, wordlength: w, lineWidth: lineWidth))
+                            }, wordlength: w, lineWidth: lineWidth)
                         }
                     }
                 }
             }
+            let chunkBeats = layer.geometry.beats(maccs: maccs) / chunks[l]
+            for chunk in 0..<chunks[l] {
+                for window in windows { lines += window[(chunk * chunkBeats)..<((chunk + 1) * chunkBeats)] }
             }
         }
         parameterLines = lines
@@ -264,9 +266,15 @@ public struct EngineProgram: Sendable {
         // A row of the map is `batchAcross` images, each a segment of its region.
         let lines = layers[l].geometry.inputLines(maccs: engine.maccs), rowImages = batchAcross * imageLines
         d[.inputAddress] = source + band.first.inputRows.lowerBound * rowImages
-        d[.inputSegment] = lines
-        d[.inputSkip] = imageLines - lines
         d[.inputAdvance] = band.inputAdvance * rowImages
+        // A chunk is a run of each image's lines: the map a row of images, each that many lines wide.
+        let chunk = lines / chunks[l]
+        d[.inputSegment] = chunk
+        d[.inputSkip] = imageLines - chunk
+        d[.chunkAdvance] = chunk
+        d[.inputLines] = d[.inputLines] / chunks[l]
+        d[.inputWidth] = batchAcross * chunk
+        (d[.kernelWidth], d[.strideX], d[.beats]) = (chunk, chunk, chunk)
         return d
     }
 
@@ -313,6 +321,7 @@ public struct EngineProgram: Sendable {
         // A chunk's share of the input and the window; its channel groups follow the last chunk's.
         let chunks = self.chunks[l], groups = g.inputGroups(maccs: maccs) / chunks
         d[.chunks] = chunks
+        guard chunks > 1, !layer.geometry.windowsAreImages else { return d }
         d[.chunkAdvance] = groups * layer.geometry.inputHeight * width
         d[.inputLines] = groups * g.inputHeight * width
         d[.inputGroups] = groups
@@ -340,7 +349,7 @@ public struct EngineProgram: Sendable {
         // Why not: a kernel's channel group longer than the window, or a pooled row too large.
         let longest = layers.map { $0.beats(maccs: maccs) }.max()!
         if let weightWindow, weightWindow < longest,
-           let l = layers.firstIndex(where: { $0.kernelHeight * $0.kernelWidth > weightWindow }) {
+           let l = layers.firstIndex(where: { !$0.windowsAreImages && $0.kernelHeight * $0.kernelWidth > weightWindow }) {
             throw .unsupportedByEngine(layer: names[l], reason: "its kernel's \(layers[l].kernelHeight * layers[l].kernelWidth) taps of one channel group do not fit weight buffers of \(weightWindow) beats")
         }
         let model = EngineCycleModel(pes: pes, maccs: maccs, activationDepth: buffers?.activationDepth,

@@ -80,10 +80,11 @@ extension EngineConfiguration {
     }
 
     /// The weight windows (powers of two, longest first) an engine of K_t = `maccs` can run
-    /// `layers` with: from the longest window down to one channel group of the largest kernel.
+    /// `layers` with: from the longest window down to one channel group of the largest kernel
+    /// (a window that is an image's lines chunks down to a line).
     public static func weightWindows(maccs: Int, layers: [LayerGeometry]) -> [Int] {
         let longest = max(2, nextPowerOfTwo(layers.map { $0.beats(maccs: maccs) }.max()!))
-        let shortest = max(2, nextPowerOfTwo(layers.map { $0.kernelHeight * $0.kernelWidth }.max()!))
+        let shortest = max(2, nextPowerOfTwo(layers.map { $0.windowsAreImages ? 1 : $0.kernelHeight * $0.kernelWidth }.max()!))
         return (0..<32).map { longest >> $0 }.filter { $0 >= shortest }
     }
 }

@@ -30,7 +30,7 @@ public struct EngineCycleModel: Sendable {
     /// The buffers' depths, which decide the bands; nil: every layer is one band.
     public var activationDepth: Int?, outputDepth: Int?
     /// The PEs' weight window in an engine with partial sums: a layer whose window is longer
-    /// runs in input-channel chunks (`LayerGeometry.chunkGroups`); nil: no partial sums.
+    /// runs in input-channel chunks (`LayerGeometry.chunkBeats`); nil: no partial sums.
     public var chunkedWindow: Int?
     /// Entries of the partial-sum buffer, which bound a chunked layer's bands; nil: no bound.
     public var partialSumDepth: Int?
@@ -60,10 +60,10 @@ public struct EngineCycleModel: Sendable {
     func load(_ lines: Int) -> Int { lines + memoryLatency + 1 }
 
     /// Input-channel chunks of `layer` (folded): one without partial sums; nil when not even
-    /// one channel group's window fits the weight buffers.
+    /// one channel group's taps fit the weight buffers.
     public func chunks(_ layer: LayerGeometry) -> Int? {
         guard let chunkedWindow else { return 1 }
-        return layer.chunkGroups(maxWindow: chunkedWindow, maccs: maccs).map { layer.inputGroups(maccs: maccs) / $0 }
+        return layer.chunkBeats(maxWindow: chunkedWindow, maccs: maccs).map { layer.beats(maccs: maccs) / $0 }
     }
 
     /// The runs of bands the engine splits `layer` (folded) into; one band when its buffers'
@@ -73,7 +73,7 @@ public struct EngineCycleModel: Sendable {
         let rows: Int?
         if let activationDepth, let outputDepth {
             rows = layer.pooledRowsPerBand(activationDepth: activationDepth, outputDepth: outputDepth, pes: pes, maccs: maccs,
-                                           chunkGroups: layer.inputGroups(maccs: maccs) / chunks, partialSumDepth: partialSumDepth)
+                                           chunks: chunks, partialSumDepth: partialSumDepth)
         } else {
             rows = layer.pooledHeight
         }

@@ -17,18 +17,22 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
     /// Whether the host writes this layer's input (the network's first layer), so that it can
     /// lay it out with the kernel's columns folded into the channels (`folded(maccs:)`).
     public var readsHostInput: Bool
+    /// Whether each output position's window is one image's input lines, a 1×L window of one
+    /// channel group (the first batched FC layer, `batched`): its chunks are runs of lines.
+    public var windowsAreImages = false
 
     public init(inputChannels: Int, inputHeight: Int, inputWidth: Int, kernelHeight: Int, kernelWidth: Int,
                 strideY: Int = 1, dilationY: Int = 1, padTop: Int = 0,
                 outputChannels: Int, outputHeight: Int, outputWidth: Int, pooledHeight: Int? = nil, pooledWidth: Int? = nil,
-                poolArea: Int = 1, poolingRows: RowWindow = RowWindow(kernel: 1), readsHostInput: Bool = false) {
+                poolArea: Int = 1, poolingRows: RowWindow = RowWindow(kernel: 1), readsHostInput: Bool = false,
+                windowsAreImages: Bool = false) {
         self.inputChannels = inputChannels; self.inputHeight = inputHeight; self.inputWidth = inputWidth
         self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
         self.strideY = strideY; self.dilationY = dilationY; self.padTop = padTop
         self.poolingRows = poolingRows
         self.outputChannels = outputChannels; self.outputHeight = outputHeight; self.outputWidth = outputWidth
         self.pooledHeight = pooledHeight ?? outputHeight; self.pooledWidth = pooledWidth ?? outputWidth
-        self.poolArea = poolArea; self.readsHostInput = readsHostInput
+        self.poolArea = poolArea; self.readsHostInput = readsHostInput; self.windowsAreImages = windowsAreImages
     }
 
     /// The convolution window's rows.
@@ -58,6 +62,7 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
         if first {
             let lines = inputLines(maccs: maccs)
             (b.inputChannels, b.inputWidth, b.kernelWidth) = (min(inputChannels, maccs), across * lines, lines)
+            b.windowsAreImages = true
         } else {
             (b.inputWidth, b.kernelWidth) = (across, 1)
         }
@@ -79,13 +84,15 @@ public struct LayerGeometry: Codable, Hashable, Sendable {
     public func inputLines(maccs: Int) -> Int { inputGroups(maccs: maccs) * inputHeight * inputWidth }
     /// Beats per window: ⌈C/K_t⌉·kh·kw.
     public func beats(maccs: Int) -> Int { inputGroups(maccs: maccs) * kernelHeight * kernelWidth }
-    /// Channel groups in each input-channel chunk when the PEs' weight buffers hold windows
-    /// of `maxWindow` beats: the most that divide the groups and whose window fits (all of
-    /// them when the whole window does); nil when not even one group's taps fit.
-    public func chunkGroups(maxWindow: Int, maccs: Int) -> Int? {
+    /// Beats of each input-channel chunk when the PEs' weight buffers hold windows of
+    /// `maxWindow` beats: the most channel groups that divide the groups and whose taps fit (the
+    /// whole window when it fits), or, when the windows are images, the most lines that divide
+    /// an image's; nil when not even one group's taps fit.
+    public func chunkBeats(maxWindow: Int, maccs: Int) -> Int? {
         let groups = inputGroups(maccs: maccs), taps = kernelHeight * kernelWidth
+        if windowsAreImages { return (1...kernelWidth).last { kernelWidth % $0 == 0 && $0 <= maxWindow } }
         guard taps <= maxWindow else { return nil }
-        return (1...groups).last { groups % $0 == 0 && $0 * taps <= maxWindow }
+        return (1...groups).last { groups % $0 == 0 && $0 * taps <= maxWindow }.map { $0 * taps }
     }
     /// Output positions M of the convolution.
     public var positions: Int { outputHeight * outputWidth }

@@ -86,20 +86,19 @@ extension LayerGeometry {
     }
 
     /// Pooled rows per band (the whole map when it fits) whose every band fits the buffers:
-    /// a chunk's input lines (`chunkGroups` channel groups of the band's rows; nil: all of
-    /// them) within `activationDepth`, its output-buffer entries within `outputDepth` and,
+    /// a chunk's input lines (the band's over `chunks`) within `activationDepth`, its
+    /// output-buffer entries within `outputDepth` and,
     /// when the layer runs in several chunks, its P-wide partial sums within
     /// `partialSumDepth` (nil: no limit); nil when one row does not fit.
     /// Found by bisection: bands grow with their rows, so it is the most that fit, but for a
     /// border band of a few rows that can be larger than a longer one.
     public func pooledRowsPerBand(activationDepth: Int, outputDepth: Int, pes: Int, maccs: Int,
-                                  chunkGroups: Int? = nil, partialSumDepth: Int? = nil) -> Int? {
-        let groups = inputGroups(maccs: maccs), chunk = chunkGroups ?? groups
+                                  chunks: Int = 1, partialSumDepth: Int? = nil) -> Int? {
         func fits(_ rows: Int) -> Bool {
             bands(pooledRowsPerBand: rows).allSatisfy { band in
                 let g = restricted(to: band)
-                let sums = chunk == groups || partialSumDepth.map { g.partialSums(pes: pes) <= $0 } ?? true
-                return chunk * g.inputHeight * g.inputWidth <= activationDepth
+                let sums = chunks == 1 || partialSumDepth.map { g.partialSums(pes: pes) <= $0 } ?? true
+                return g.inputLines(maccs: maccs) / chunks <= activationDepth
                     && g.outputEntries(pes: pes, maccs: maccs) <= outputDepth && sums
             }
         }
