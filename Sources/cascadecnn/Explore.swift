@@ -88,6 +88,13 @@ struct Explore: ParsableCommand {
             rows.append(row(design, workload: workload))
         }
         print(textTable(rows, rightAligned: 0...11), terminator: "")
+        let chunked = designs.sorted { $0.key < $1.key }.filter { $0.value.engine.hasPartialSums }
+        if !chunked.isEmpty {
+            print("Input-channel chunks (weight buffers shorter than the deepest windows, partial sums kept on chip): "
+                  + chunked.map { w, design in
+                      "\(w) bits \(design.engine.maxWindow)-beat windows, up to \(design.engine.maxChunks) chunks a layer"
+                  }.joined(separator: "; "))
+        }
 
         guard let f = forwardFraction else { return }
         print("\nCascade: LPU \(lpuWordlength) bits, HPU \(hpuWordlength) bits, CEU forwards f = \(formatNumber(f)):")

@@ -23,6 +23,23 @@ import Testing
         }
     }
 
+    /// With little block RAM the designs' weight windows are shorter than VGG-16's deepest: the
+    /// table says so; on ZC706 itself every window is whole and it says nothing.
+    @Test func chunkedDesignsAreNamedUnderTheTable() throws {
+        try withTemporaryDirectory { folder in
+            let template = try CommandLineRun.cascadecnn(["devices", "--print-template"]).standardOutput
+            let file = folder.appendingPathComponent("short.json")
+            try template.replacingOccurrences(of: "\"zc706\"", with: "\"short\"")
+                .replacingOccurrences(of: "545", with: "60").write(to: file, atomically: true, encoding: .utf8)
+            let short = try CommandLineRun.cascadecnn(["explore", "--network", "vgg16", "--device", file.path, "--wordlengths", "8"])
+            #expect(short.status == 0, "\(short.standardError)")
+            #expect(short.standardOutput.contains("Input-channel chunks") && short.standardOutput.contains("8 bits 64-beat windows"),
+                    "\(short.standardOutput)")
+            let zc706 = try CommandLineRun.cascadecnn(["explore", "--network", "vgg16", "--device", "zc706", "--wordlengths", "8"])
+            #expect(zc706.status == 0 && !zc706.standardOutput.contains("Input-channel chunks"))
+        }
+    }
+
     @Test func aDeviceFileWithAMillionCharacterNameIsRefusedAtOnce() throws {
         try withTemporaryDirectory { folder in
             let name = String(repeating: "b", count: 1_000_000)
