@@ -319,9 +319,10 @@ public struct EngineProgram: Sendable {
         d[.inputAdvance] = run.inputAdvance * width
         d[.outputAdvance] = run.outputAdvance * pooledWidth
         // A chunk's share of the input and the window; its channel groups follow the last chunk's.
-        let chunks = self.chunks[l], groups = g.inputGroups(maccs: maccs) / chunks
+        let chunks = self.chunks[l]
         d[.chunks] = chunks
         guard chunks > 1, !layer.geometry.windowsAreImages else { return d }
+        let groups = g.inputGroups(maccs: maccs) / chunks
         d[.chunkAdvance] = groups * layer.geometry.inputHeight * width
         d[.inputLines] = groups * g.inputHeight * width
         d[.inputGroups] = groups

@@ -168,7 +168,7 @@ public struct Explorer: Sendable {
         let whole = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, batch: batch,
                                         for: workload)
         guard let layers = workload.runGeometries(batch: batch, columns: columns, maccs: maccs),
-              let wholeActivation = whole.activationDepth, let wholeOutput = whole.outputDepth else {
+              whole.activationDepth != nil, let wholeOutput = whole.outputDepth else {
             return resources(of: whole).fits(in: budget) ? (whole, seconds(whole)) : nil
         }
         func depths(from low: Int, to high: Int) -> [Int] { (0..<32).map { low << $0 }.filter { $0 <= max(low, high) } }
@@ -177,12 +177,14 @@ public struct Explorer: Sendable {
         // leaves block RAM to the other buffers: on while that makes the engine faster.
         let windows = EngineConfiguration.weightWindows(maccs: maccs, layers: layers)
         for window in inputChannelChunks ? windows : [windows[0]] {
-            let model = EngineCycleModel(pes: pes, maccs: maccs, chunkedWindow: window < whole.maxWindow ? window : nil)
-            let chunks = layers.map { model.chunks($0)! }
-            let least = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers, chunks: chunks)
-            let chunkActivation = max(2, nextPowerOfTwo(layers.indices.map { layers[$0].inputLines(maccs: maccs) / chunks[$0] }.max()!))
+            // The engine at this window whose buffers hold every layer (chunk) whole: its chunks and depths.
+            guard let sized = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, running: layers,
+                                                  activationDepth: nil, outputDepth: nil, weightWindow: window) else { continue }
+            let model = EngineCycleModel(sized)
+            let least = EngineConfiguration.smallestDepths(pes: pes, maccs: maccs, layers: layers,
+                                                           chunks: layers.map { model.chunks($0)! })
             var improved = false
-            for activation in depths(from: least.activation, to: min(wholeActivation, chunkActivation)) {
+            for activation in depths(from: least.activation, to: sized.activationDepth!) {
                 for output in depths(from: least.output, to: wholeOutput).reversed() {
                     guard let engine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
                                                            running: layers, activationDepth: activation, outputDepth: output,
