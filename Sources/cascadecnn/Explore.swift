@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HDLGen
 import Toolflow
 
 /// `cascadecnn explore`: the design-space exploration on its own, for the paper's networks
@@ -28,6 +29,8 @@ struct Explore: ParsableCommand {
     var batch: Int = 1
     @Option(help: "text (tables) or json (the same figures, every layer's too, on standard output).")
     var format: ExplorationFormat = .text
+    @Option(help: "Multiplier mappings the designs may use, comma-separated: dsp (one product per DSP48), packed (two per DSP48, 2...8 bits), lut.")
+    var multipliers: String = "dsp,packed,lut"
 
     func validate() throws {
         guard budget > 0, budget <= 1 else { throw ValidationError("--budget \(budget) is outside (0, 1]") }
@@ -41,6 +44,7 @@ struct Explore: ParsableCommand {
             + [lpuWordlength, hpuWordlength] where !(2...16).contains(w) {
             throw ValidationError("wordlength \(w) is outside 2...16")
         }
+        _ = try Self.mappings(multipliers)
         guard lpuWordlength < hpuWordlength else {
             throw ValidationError("--lpu-wordlength \(lpuWordlength) must be below --hpu-wordlength \(hpuWordlength)")
         }
@@ -52,6 +56,19 @@ struct Explore: ParsableCommand {
             throw ValidationError("\(option) \"\(text)\" is not a comma-separated list of integers")
         }
         return values.map { $0! }
+    }
+
+    /// `--multipliers`: the mappings named, in the explorer's order.
+    static func mappings(_ text: String) throws -> [MultiplierMapping] {
+        let names = ["dsp": MultiplierMapping.dsp, "packed": .packedDSP, "lut": .lut]
+        let chosen = try text.split(separator: ",").map { name in
+            guard let mapping = names[name.trimmingCharacters(in: .whitespaces)] else {
+                throw ValidationError("--multipliers \"\(text)\": \"\(name)\" is not one of dsp, packed, lut")
+            }
+            return mapping
+        }
+        guard !chosen.isEmpty else { throw ValidationError("--multipliers is empty: name one or more of dsp, packed, lut") }
+        return MultiplierMapping.allCases.filter(chosen.contains)
     }
 
     func workload() throws -> Workload { try Self.workload(network) }
@@ -69,7 +86,8 @@ struct Explore: ParsableCommand {
     func run() throws {
         let device = try Device.resolve(device)
         let workload = try workload()
-        let explorer = Explorer(device: device, batch: batch)
+        var explorer = Explorer(device: device, batch: batch)
+        explorer.multiplierMappings = try Self.mappings(multipliers)
         let resources = device.budget(fraction: budget)
         if format == .json {
             return print(try json(workload: workload, device: device, explorer: explorer, resources: resources))
@@ -81,7 +99,7 @@ struct Explore: ParsableCommand {
         print("\nBest single-stage design per wordlength (the paper's Fig. 3, performance axis):")
         var designs: [Int: EngineDesign] = [:]
         var rows = [["bits", "PEs", "MACCs", "cols", "DSP", "LUT", "FF", "BRAM36", "images/s", "GOp/s", "MACC use",
-                     "memory-bound layers"]]
+                     "memory-bound layers", "PEs' multipliers"]]
         for w in try Self.parseList(wordlengths, "--wordlengths") {
             let design = try explorer.bestEngine(wordlength: w, workload: workload, budget: resources)
             designs[w] = design
@@ -123,8 +141,8 @@ struct Explore: ParsableCommand {
         print("""
 
             The paper reports up to +55 % (VGG-16) and +48 % (AlexNet) over 5- to 7-bit baselines on ZC706 and \
-            ZCU102. Here: the generated layer engine as Yosys maps it (DSPs from 5 bits, LUT multipliers below, \
-            no DSP packing), resources from the model calibrated against yosys synth_xilinx, \(cycles), the \
+            ZCU102. Here: the generated layer engine as Yosys maps it (each PE's multipliers on DSP48s, two \
+            products to a DSP48 where packed, or in LUTs: the mix with the fewest LUTs whose DSPs fit), resources from the model calibrated against yosys synth_xilinx, \(cycles), the \
             off-chip bandwidth shared between LPU and HPU.
             """)
     }
@@ -161,7 +179,17 @@ struct Explore: ParsableCommand {
                 formatNumber(design.throughput, decimals: 1),
                 formatNumber(2 * Double(workload.maccs) * design.throughput / 1e9, decimals: 1),
                 formatNumber(100 * design.maccUtilisation, decimals: 1) + " %",
-                "\(memoryBound) of \(design.layers.count)"]
+                "\(memoryBound) of \(design.layers.count)", Self.multiplierSummary(e)]
+    }
+}
+
+extension Explore {
+    /// The PEs of each mapping, e.g. "4 DSP + 12 packed": "DSP" for one product per DSP48 (LUTs
+    /// below 5 bits, as Yosys maps them).
+    static func multiplierSummary(_ engine: EngineConfiguration) -> String {
+        let mix = engine.mix ?? .dsp(engine.pes)
+        let counts: [(Int, String)] = [(mix.dsp, "DSP"), (mix.packedDSP, "packed"), (mix.lut, "LUT")]
+        return counts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: " + ")
     }
 }
 

@@ -91,12 +91,17 @@ struct GenerateMatrixMultiplyUnit: ParsableCommand {
     @Option(help: "Wordlength of activations and weights, 2...16 bits.") var wordlength: Int
     @Option(help: "Processing elements (P), 1...1024.") var pes: Int
     @Option(help: "MACCs per PE (K), 1...1024.") var maccs: Int
+    @Option(help: "PEs on DSP48s, on packed DSP48s (pairs) and in LUTs, D,PK,L summing to P (default: all on DSP48s).")
+    var mix: MixArgument?
     @OptionGroup var window: WindowOptions
     @OptionGroup var bundle: BundleOptions
 
     func run() throws {
-        let unit = try MatrixMultiplyUnit(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: window.maxWindow)
-        try window.write(unit, command: "mm-unit --wordlength \(wordlength) --pes \(pes) --maccs \(maccs)", options: bundle)
+        let unit = try MatrixMultiplyUnit(wordlength: wordlength, pes: pes, maccs: maccs, maxWindow: window.maxWindow,
+                                          mix: mix?.mix)
+        let mixOption = mix.map { " --mix \($0.mix.dsp),\($0.mix.packedDSP),\($0.mix.lut)" } ?? ""
+        try window.write(unit, command: "mm-unit --wordlength \(wordlength) --pes \(pes) --maccs \(maccs)\(mixOption)",
+                         options: bundle)
     }
 }
 
@@ -150,6 +155,17 @@ struct GenerateTruncationUnit: ParsableCommand {
         let result = try unit.simulationBundle(beats: unit.stimulus(cycles: bundle.vectors, seed: bundle.seed),
                                                provenance: ["cascadecnn generate \(command) \(bundle.provenance)"])
         try bundle.write(result, summary: unit.summary, details: ["shift input: \(unit.shiftWidth) bits (0...\(highWordlength))"])
+    }
+}
+
+/// A multiplier mix written `D,PK,L`: PEs on DSP48s, on packed DSP48s and in LUTs.
+struct MixArgument: ExpressibleByArgument {
+    let mix: MultiplierMix
+
+    init?(argument: String) {
+        let counts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard counts.count == 3, let dsp = counts[0], let packed = counts[1], let lut = counts[2] else { return nil }
+        mix = MultiplierMix(dsp: dsp, packedDSP: packed, lut: lut)
     }
 }
 

@@ -219,16 +219,17 @@ struct EngineOptions: ParsableArguments {
         } else {
             chosen = try RangeCalibration.quantisation(for: network, data: dataset, wordlength: wordlength)
         }
-        var buffers = buffers, window = weightWindow
+        var buffers = buffers, window = weightWindow, mix: MultiplierMix?
         if buffers == nil, let budget {
             let engine = try Explorer(device: budget.device, batch: batch).engine(wordlength: chosen.wordlength, pes: pes, maccs: maccs,
                                                                     columns: columns, workload: Workload(network),
                                                                     budget: budget.resources)
             buffers = engine.buffers
             if engine.hasPartialSums { window = engine.maxWindow }
+            mix = engine.mix
         }
         let program = try EngineProgram(quantised: try QuantisedNetwork(network: network, quantisation: chosen),
-                                        pes: pes, maccs: maccs, columns: columns, batch: batch, buffers: buffers,
+                                        pes: pes, maccs: maccs, columns: columns, batch: batch, mix: mix, buffers: buffers,
                                         weightWindow: window)
         let size = dataset.imageSize
         let words = (0..<images).map { i in program.inputWords(dataset.inputs[(i * size)..<((i + 1) * size)]) }

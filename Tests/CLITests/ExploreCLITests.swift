@@ -76,8 +76,14 @@ import Testing
             #expect(layers.count == (network == "vgg16" ? 16 : 8) && layers.allSatisfy { ($0["cycles"] as? Int ?? 0) > 0 })
             // The text's row for this wordlength: bits, PEs, MACCs, columns, …, images/s, GOp/s, MACC use.
             let row = text.standardOutput.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-                .first { $0.count == 15 && $0[0] == "\(w)" && $0[13] == "of" }
+                .first { $0.count >= 15 && $0[0] == "\(w)" && $0[13] == "of" }
             #expect(row.map { [$0[1], $0[2], $0[3]] } == ["\(p)", "\(k)", "\(q)"], "\(text.standardOutput)")
+            // The PEs' multipliers: the mix (none: every PE on DSP48s).
+            let mix = engine["mix"] as? [String: Int] ?? ["dsp": p]
+            let counts = [(mix["dsp"] ?? 0, "DSP"), (mix["packed_dsp"] ?? 0, "packed"), (mix["lut"] ?? 0, "LUT")]
+            #expect(counts.map(\.0).reduce(0, +) == p, "\(mix)")
+            #expect(row.map { $0[15...].joined(separator: " ") }
+                    == counts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: " + "))
             #expect(row.flatMap { Double($0[8]) }.map { abs($0 - throughput) <= 0.05 + 0.001 * throughput } == true)
             // MACC use: the network's MACCs per second over P·K·Q MACCs at the device's clock.
             let use = try #require(design["macc_utilisation"] as? Double)

@@ -34,26 +34,28 @@ public struct CascadeProgram: Sendable {
                 hpuPEs: Int, lpuPEs: Int, maccs: Int, lpuColumns: Int = 1, hpuColumns: Int = 1,
                 confidence: CascadeResult.ConfidenceUnit, queueDepth: Int = CascadeTop.defaultQueueDepth,
                 lpuBuffers: (activationDepth: Int, outputDepth: Int)? = nil,
-                hpuBuffers: (activationDepth: Int, outputDepth: Int)? = nil) throws(ToolflowError) {
+                hpuBuffers: (activationDepth: Int, outputDepth: Int)? = nil,
+                lpuMix: MultiplierMix? = nil, hpuMix: MultiplierMix? = nil) throws(ToolflowError) {
         let name = highPrecision.network.name
         // The weights laid out for both tile heights; both engines on the wider memory line,
         // with register files of as many descriptors (one register map for both).
         let channels = max(hpuPEs, lpuPEs)
         func program(_ quantised: QuantisedNetwork, pes: Int, columns: Int, buffers: (activationDepth: Int, outputDepth: Int)?,
-                     lineWidth: Int? = nil, slots: Int? = nil) throws(ToolflowError) -> EngineProgram {
+                     mix: MultiplierMix?, lineWidth: Int? = nil, slots: Int? = nil) throws(ToolflowError) -> EngineProgram {
             try EngineProgram(quantised: quantised, pes: pes, maccs: maccs, columns: columns, lineWidth: lineWidth,
-                              channelMultiple: channels, buffers: buffers, descriptorSlots: slots)
+                              channelMultiple: channels, mix: mix, buffers: buffers, descriptorSlots: slots)
         }
-        var hpu = try program(highPrecision, pes: hpuPEs, columns: hpuColumns, buffers: hpuBuffers)
-        var lpu = try program(lowPrecision, pes: lpuPEs, columns: lpuColumns, buffers: lpuBuffers)
+        var hpu = try program(highPrecision, pes: hpuPEs, columns: hpuColumns, buffers: hpuBuffers, mix: hpuMix)
+        var lpu = try program(lowPrecision, pes: lpuPEs, columns: lpuColumns, buffers: lpuBuffers, mix: lpuMix)
         let lineWidth = max(lpu.engine.lineWidth, hpu.engine.lineWidth)
         let slots = max(lpu.engine.maxLayers, hpu.engine.maxLayers)
         if (lpu.engine.lineWidth, lpu.engine.maxLayers) != (lineWidth, slots) {
-            lpu = try program(lowPrecision, pes: lpuPEs, columns: lpuColumns, buffers: lpuBuffers, lineWidth: lineWidth, slots: slots)
+            lpu = try program(lowPrecision, pes: lpuPEs, columns: lpuColumns, buffers: lpuBuffers, mix: lpuMix, lineWidth: lineWidth,
+                              slots: slots)
         }
         if (hpu.engine.lineWidth, hpu.engine.maxLayers) != (lineWidth, slots) {
-            hpu = try program(highPrecision, pes: hpuPEs, columns: hpuColumns, buffers: hpuBuffers, lineWidth: lineWidth,
-                              slots: slots)
+            hpu = try program(highPrecision, pes: hpuPEs, columns: hpuColumns, buffers: hpuBuffers, mix: hpuMix,
+                              lineWidth: lineWidth, slots: slots)
         }
 
         var shifts: [Int] = []
@@ -102,7 +104,8 @@ public struct CascadeProgram: Sendable {
         try self.init(highPrecision: highPrecision, lowPrecision: lowPrecision, rounding: result.weightRounding,
                       hpuPEs: hardware.hpu.pes, lpuPEs: hardware.lpu.pes, maccs: hardware.lpu.maccs,
                       lpuColumns: hardware.lpu.columns ?? 1, hpuColumns: hardware.hpu.columns ?? 1, confidence: result.ceu, queueDepth: hardware.queueDepth,
-                      lpuBuffers: hardware.lpu.buffers, hpuBuffers: hardware.hpu.buffers)
+                      lpuBuffers: hardware.lpu.buffers, hpuBuffers: hardware.hpu.buffers,
+                      lpuMix: hardware.lpu.mix, hpuMix: hardware.hpu.mix)
     }
 
     /// What the cascade decides for one image, from the golden models of both engines and

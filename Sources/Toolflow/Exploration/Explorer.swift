@@ -22,6 +22,9 @@ public struct Explorer: Sendable {
     /// chunks summed in a partial-sum buffer). A cascade's engines may not: the LPU reads the
     /// HPU's weight lines, laid out for whole windows.
     public var inputChannelChunks = true
+    /// The multiplier mappings a design may use (`withCheapestMix`): all of them by default;
+    /// `[.dsp]` gives the engines of one product per DSP48 (in LUTs below 5 bits, as Yosys maps them).
+    public var multiplierMappings = MultiplierMapping.allCases
 
     public init(device: Device, batch: Int = 1) {
         self.device = device
@@ -138,7 +141,7 @@ public struct Explorer: Sendable {
         if inputChannelChunks, let chunked = smallestChunkedEngine(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns, for: workload) {
             candidates.append(chunked)
         }
-        return candidates.contains { resources(of: $0).fits(in: budget) }
+        return candidates.contains { withCheapestMix($0, budget: budget) != nil }
     }
 
     /// The engine at (P, K_t, Q) with the shortest weight window and then the smallest
@@ -169,7 +172,7 @@ public struct Explorer: Sendable {
                                         for: workload)
         guard let layers = workload.runGeometries(batch: batch, columns: columns, maccs: maccs),
               whole.activationDepth != nil, let wholeOutput = whole.outputDepth else {
-            return resources(of: whole).fits(in: budget) ? (whole, seconds(whole)) : nil
+            return withCheapestMix(whole, budget: budget).map { ($0, seconds($0)) }
         }
         func depths(from low: Int, to high: Int) -> [Int] { (0..<32).map { low << $0 }.filter { $0 <= max(low, high) } }
         var best: (engine: EngineConfiguration, seconds: Double, blockRAM: Double)?
@@ -186,12 +189,12 @@ public struct Explorer: Sendable {
             var improved = false
             for activation in depths(from: least.activation, to: sized.activationDepth!) {
                 for output in depths(from: least.output, to: wholeOutput).reversed() {
-                    guard let engine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs, columns: columns,
-                                                           running: layers, activationDepth: activation, outputDepth: output,
-                                                           weightWindow: window),
-                          engine.maxLayers <= EngineConfiguration.maximumDescriptors else { continue }
+                    guard let sizedEngine = EngineConfiguration(wordlength: wordlength, pes: pes, maccs: maccs,
+                                                                columns: columns, running: layers, activationDepth: activation,
+                                                                outputDepth: output, weightWindow: window),
+                          sizedEngine.maxLayers <= EngineConfiguration.maximumDescriptors,
+                          let engine = withCheapestMix(sizedEngine, budget: budget) else { continue }
                     let used = resources(of: engine)
-                    guard used.fits(in: budget) else { continue }
                     // The deepest output buffer that fits: no shallower one is faster.
                     let time = seconds(engine)
                     let better = best.map { time < $0.seconds * (1 - 1e-12)

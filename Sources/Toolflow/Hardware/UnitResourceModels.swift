@@ -84,7 +84,7 @@ extension ResourceModel {
         resources.ff += Int((p * (3 * sum - 1 + 2 * w) + (2 + extra) * k * w + lanes * w
                              + extra * (heldBits + Double(ceilLog2(activationDepth) + 2))
                              + engineControlFFs).rounded())
-        resources.dsp += 3   // the address multipliers: y·W, pooled row·W_o, H·W
+        resources.dsp += engineDSPsOutsideMMUnits(engine)
         if let depth = engine.partialSumDepth, engine.hasPartialSums {
             // The partial sums: each PE's sum held a cycle (the buffer's read register is in the
             // block RAM), its adder and the mux that starts a band's first chunk from zero.
@@ -94,6 +94,10 @@ extension ResourceModel {
         }
         return resources
     }
+
+    /// The layer engine's DSPs outside its MM units: the address multipliers y·W, pooled row·W_o
+    /// and H·W (none in the idealised engine).
+    func engineDSPsOutsideMMUnits(_ engine: EngineConfiguration) -> Int { engine.activationDepth == nil ? 0 : 3 }
 
     var engineLUTsPerShifterBit: Double { 0.5 }
     /// Fitted to an 8 × 4 × 2 engine with and without partial sums (Yosys, xc7).

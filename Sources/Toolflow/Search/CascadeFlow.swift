@@ -230,7 +230,7 @@ public struct CascadeFlow: Sendable {
             let images = (0..<min(2, test.count)).map(image)
             for (name, quantised, engine) in [("engine-lpu", chosen.quantised, architecture.lpu.engine),
                                                ("engine-hpu", hpuQuantised, architecture.hpu.engine)] {
-                let program = try EngineProgram(quantised: quantised, pes: engine.pes, maccs: engine.maccs,
+                let program = try EngineProgram(quantised: quantised, pes: engine.pes, maccs: engine.maccs, mix: engine.mix,
                                                 buffers: engine.buffers)
                 engines.append(.init(name: name, program: program, images: images.map(program.inputWords)))
             }

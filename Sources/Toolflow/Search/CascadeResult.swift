@@ -86,12 +86,15 @@ public struct CascadeResult: Codable, Sendable {
             /// Lines of the activation buffer and entries of the output buffer, which decide the
             /// row bands; nil (files written before bands): buffers that hold every layer whole.
             public var activationDepth: Int?, outputDepth: Int?
+            /// Which PEs multiply on DSP48s, packed DSP48s or LUTs; nil: every PE on DSP48s.
+            public var mix: MultiplierMix?
             public var imagesPerSecond: Double
 
             public init(pes: Int, maccs: Int, columns: Int? = nil, activationDepth: Int? = nil, outputDepth: Int? = nil,
-                        imagesPerSecond: Double) {
+                        mix: MultiplierMix? = nil, imagesPerSecond: Double) {
                 self.pes = pes; self.maccs = maccs; self.columns = columns
                 self.activationDepth = activationDepth; self.outputDepth = outputDepth
+                self.mix = mix
                 self.imagesPerSecond = imagesPerSecond
             }
 
@@ -99,7 +102,7 @@ public struct CascadeResult: Codable, Sendable {
             public init(_ design: EngineDesign) {
                 self.init(pes: design.engine.pes, maccs: design.engine.maccs, columns: design.engine.columns,
                           activationDepth: design.engine.activationDepth,
-                          outputDepth: design.engine.outputDepth, imagesPerSecond: design.throughput)
+                          outputDepth: design.engine.outputDepth, mix: design.engine.mix, imagesPerSecond: design.throughput)
             }
 
             /// Both depths, as `EngineProgram` takes them.

@@ -92,6 +92,7 @@ public struct EngineConfiguration: Codable, Hashable, Sendable, CustomStringConv
 
     public var description: String {
         "\(pes) PEs × \(maccs) MACCs" + (columns == 1 ? "" : " × \(columns) columns") + " at \(wordlength) bits"
+            + (mix.map { " (\($0))" } ?? "")
     }
 
     /// The bias word stored in memory for a layer whose requantisation shifts right by
