@@ -13,7 +13,8 @@ import HDLGen
 /// LUTs and one FF per bit) and the control pipeline that all PEs share. On 7-series, Yosys
 /// packs the product register and the first adder level of a `.dsp` PE into the DSP48E1 (MREG,
 /// post-adder and PREG); on UltraScale+ it does not. A packed product is registered in its
-/// DSP on both; its two fields are split in fabric, so its adder trees are all fabric.
+/// DSP on xc7 (in fabric on xcup); its two fields are split in fabric, so its adder trees are
+/// all fabric.
 public struct ResourceModel: Sendable {
     public var family: DeviceFamily
 
