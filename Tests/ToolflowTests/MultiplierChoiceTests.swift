@@ -75,7 +75,7 @@ import Testing
             #expect(design.throughput <= previous * (1 + 1e-9), "\(w) bits faster than \(w - 1)")
             previous = design.throughput
             guard w >= 5 else { continue }
-            // Not all: a PE's mapping moves K_t·Q DSPs at a time (192 to 320 here).
+            // Not all: a PE's mapping moves K_t·Q DSPs at a time (half for a packed PE; 64 to 640 here).
             #expect(Double(design.resources.dsp) >= 0.75 * Double(budget.dsp), "\(w) bits: \(design.resources)")
             #expect(Double(design.resources.lut) >= 0.5 * Double(budget.lut), "\(w) bits: \(design.resources)")
             let mix = try #require(design.engine.mix, "\(w) bits: every PE on DSPs")
