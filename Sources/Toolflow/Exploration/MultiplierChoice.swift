@@ -5,7 +5,7 @@ import HDLGen
 /// wordlength allows and packing saves DSPs) and LUT multipliers for what they leave.
 extension Explorer {
     /// `engine` with the multiplier mix that fits `budget` with the fewest LUTs (nil mix:
-    /// every PE on DSP48s), or nil when no mix of `mappings` fits.
+    /// every PE on DSP48s), or nil when no mix of `multiplierMappings` fits.
     ///
     /// Resources are linear in the PEs of each mapping, so the mappings on the lower convex hull
     /// of (DSP, LUT) per PE, most DSPs first, form a path of mixes from all PEs on the first to
